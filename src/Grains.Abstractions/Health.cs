@@ -1,0 +1,78 @@
+using Switchboard.Runtime;
+
+namespace Switchboard.Grains;
+
+/// <summary>Which kind of process a health report comes from.</summary>
+[GenerateSerializer]
+public enum NodeRole
+{
+    /// <summary>A gateway (holds sockets).</summary>
+    Gateway,
+    /// <summary>A silo (holds grains).</summary>
+    Silo,
+}
+
+/// <summary>Cluster health status. HTTP 200 for healthy and degraded, 503 for unhealthy.</summary>
+[GenerateSerializer]
+public enum HealthStatus
+{
+    /// <summary>Everything within thresholds.</summary>
+    Healthy,
+    /// <summary>Serving, but latency is over threshold or a reporter went silent.</summary>
+    Degraded,
+    /// <summary>No gateway or no silo reports.</summary>
+    Unhealthy,
+}
+
+/// <summary>A periodic report from one process.</summary>
+/// <param name="NodeId">Stable id of the process for its lifetime (name plus generation).</param>
+/// <param name="Role">Gateway or silo.</param>
+/// <param name="StartedAt">When the process started.</param>
+/// <param name="SentAt">When the report was made.</param>
+/// <param name="Connections">Open media streams (gateway) or live connection grains (silo).</param>
+/// <param name="LatencySamplesMs">Latency samples since the previous report (milliseconds).</param>
+[GenerateSerializer]
+public sealed record NodeReport(
+    [property: Id(0)] string NodeId,
+    [property: Id(1)] NodeRole Role,
+    [property: Id(2)] DateTimeOffset StartedAt,
+    [property: Id(3)] DateTimeOffset SentAt,
+    [property: Id(4)] int Connections,
+    [property: Id(5)] double[] LatencySamplesMs);
+
+/// <summary>Health of one reporter as the health grain sees it.</summary>
+[GenerateSerializer]
+public sealed record NodeHealth(
+    [property: Id(0)] string NodeId,
+    [property: Id(1)] NodeRole Role,
+    [property: Id(2)] int Connections,
+    [property: Id(3)] DateTimeOffset LastReportAt,
+    [property: Id(4)] bool Silent);
+
+/// <summary>One point of recent history.</summary>
+[GenerateSerializer]
+public sealed record HealthHistoryPoint(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] HealthStatus Status,
+    [property: Id(2)] int Connections,
+    [property: Id(3)] double LatencyP99Ms);
+
+/// <summary>The cluster's health, as served by <c>GET /health</c>.</summary>
+/// <param name="Status">Computed by the rules in <c>HealthRules</c>.</param>
+/// <param name="UptimeSeconds">Seconds since the oldest live reporter started.</param>
+/// <param name="Connections">Open media streams across all gateways.</param>
+/// <param name="LatencyP50Ms">Median of the latency window.</param>
+/// <param name="LatencyP99Ms">99th percentile of the latency window (the <c>latency</c> field).</param>
+/// <param name="Reasons">Why the status is not healthy.</param>
+/// <param name="Nodes">Known reporters.</param>
+/// <param name="History">Recent history, oldest first.</param>
+[GenerateSerializer]
+public sealed record HealthSnapshot(
+    [property: Id(0)] HealthStatus Status,
+    [property: Id(1)] double UptimeSeconds,
+    [property: Id(2)] int Connections,
+    [property: Id(3)] double LatencyP50Ms,
+    [property: Id(4)] double LatencyP99Ms,
+    [property: Id(5)] IReadOnlyList<string> Reasons,
+    [property: Id(6)] IReadOnlyList<NodeHealth> Nodes,
+    [property: Id(7)] IReadOnlyList<HealthHistoryPoint> History);

@@ -1,0 +1,1 @@
+// The generator lands here (see GrainCodeGenerator.cs).

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using Switchboard.Gateway;
+using Switchboard.Gateway.Hosting;
+using Switchboard.Grains;
+using Switchboard.Runtime.Hosting;
+
+namespace Switchboard.Silo.Hosting;
+
+/// <summary>
+/// Builds and runs the embedded-mode host. Start-up failures that an operator can fix (a port already taken,
+/// missing Production variables, invalid options) end the process with exit code 1 and one clear message
+/// naming the key to change, instead of a stack trace.
+/// </summary>
+internal static class SiloHost
+{
+    /// <summary>Builds the application; <paramref name="configure"/> lets tests override configuration and services.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var port = builder.Configuration.GetValue("Gateway:Port", EmbeddedDefaults.GatewayPort);
+        var bindAddress = builder.Configuration.GetValue("Gateway:BindAddress", EmbeddedDefaults.BindAddress)!;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(bindAddress), port);
+        });
+
+        builder.Services.AddSwitchboardSilo(builder.Configuration);
+        builder.Services.AddSwitchboardGrains(builder.Configuration);
+        builder.Services.AddGrain<IConnectionGrain, Switchboard.Grains.Connection.ConnectionGrain>();
+        builder.Services.AddGrain<IHealthGrain, Switchboard.Grains.Health.HealthGrain>();
+        builder.Services.AddHostedService<SiloHealthReporter>();
+        builder.Services.AddSwitchboardGateway(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseSwitchboardGateway();
+        app.MapSwitchboardGateway();
+        return app;
+    }
+
+    /// <summary>Runs until shutdown; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or FormatException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"Switchboard cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Silo");
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAddressInUse(ex))
+        {
+            var port = app.Configuration.GetValue("Gateway:Port", EmbeddedDefaults.GatewayPort);
+            SiloLog.PortInUse(log, port, "Gateway:Port", "Gateway__Port");
+            await Console.Error.WriteLineAsync(
+                $"Switchboard cannot start: port {port} is already in use. Set Gateway:Port (environment variable Gateway__Port) to a free port.")
+                .ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            SiloLog.InvalidConfiguration(log, ex.Message);
+            await Console.Error.WriteLineAsync($"Switchboard cannot start: {ex.Message}").ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 1;
+        }
+
+        foreach (var address in app.Urls)
+        {
+            SiloLog.Listening(log, address, "embedded");
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static bool IsAddressInUse(Exception ex) => ex switch
+    {
+        AddressInUseException => true,
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
+        IOException { InnerException: { } inner } => IsAddressInUse(inner),
+        _ => ex.InnerException is { } innerException && IsAddressInUse(innerException),
+    };
+}

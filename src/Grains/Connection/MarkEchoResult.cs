@@ -1,0 +1,8 @@
+using Switchboard.Grains.Applications;
+
+namespace Switchboard.Grains.Connection;
+
+/// <summary>Result of <see cref="OutboundQueue.OnMarkEcho(string)"/>.</summary>
+/// <param name="Outcome">Played, cleared, or unexpected.</param>
+/// <param name="Skipped">Pending marks ahead of the echoed one that were resolved with it (see the queue's rules).</param>
+internal readonly record struct MarkEchoResult(MarkOutcome Outcome, int Skipped);

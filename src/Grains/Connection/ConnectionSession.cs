@@ -204,9 +204,15 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         var result = _queue.OnMarkEcho(mark.Name);
-        if (result.Outcome == MarkOutcome.Unexpected || result.Skipped > 0)
+        if (result.Outcome == MarkOutcome.Unexpected || result.Skipped.Count > 0)
         {
-            ConnectionLog.UnexpectedMark(_logger, _streamSid, mark.Name ?? string.Empty, result.Skipped);
+            ConnectionLog.UnexpectedMark(_logger, _streamSid, mark.Name ?? string.Empty, result.Skipped.Count);
+        }
+
+        // Marks passed over by an out-of-order echo are reported first, in the order they were sent.
+        foreach (var skipped in result.Skipped)
+        {
+            await InvokeAsync(static (h, s, ct) => h.OnMarkAsync(s.Name, s.Outcome, ct), skipped, nameof(ICallHandler.OnMarkAsync), cancellationToken);
         }
 
         if (result.Outcome != MarkOutcome.Unexpected)

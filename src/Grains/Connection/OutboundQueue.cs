@@ -126,19 +126,21 @@ internal sealed class OutboundQueue
         if (match is null)
         {
             UnexpectedEchoes++;
-            return new MarkEchoResult(MarkOutcome.Unexpected, 0);
+            return new MarkEchoResult(MarkOutcome.Unexpected, []);
         }
 
         UnexpectedEchoes += skipped;
+        var resolved = skipped == 0 ? [] : new (string, MarkOutcome)[skipped];
         for (var i = 0; i < skipped; i++)
         {
-            Resolve(_marks.First!.Value);
+            var head = _marks.First!.Value;
             _marks.RemoveFirst();
+            resolved[i] = (head.Name, Resolve(head));
         }
 
         var outcome = Resolve(match.Value);
         _marks.RemoveFirst();
-        return new MarkEchoResult(outcome, skipped);
+        return new MarkEchoResult(outcome, resolved);
     }
 
     private MarkOutcome Resolve(PendingMark mark)

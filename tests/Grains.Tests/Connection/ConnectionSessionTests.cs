@@ -459,6 +459,25 @@ public class ConnectionSessionTests
     }
 
     [Fact]
+    public async Task OnMark_EchoSkipsPendingMark_HandlerToldAboutBothInOrder()
+    {
+        var session = await StartedAsync();
+        session.SendMedia(new byte[80]);
+        session.SendMark("a");
+        session.Clear();
+        session.SendMedia(new byte[80]);
+        session.SendMark("b");
+        session.SendMedia(new byte[80]);
+
+        await session.OnMarkAsync(new MarkEcho(NextSeq(), "b"), default);
+
+        Assert.Equal([("a", MarkOutcome.Cleared), ("b", MarkOutcome.Played)], _app.Handler.Marks);
+        Assert.Equal(1, session.UnexpectedMarkEchoes);
+        Assert.Equal(10, session.GetSnapshot().BufferedOutboundMs);
+        Assert.Equal(1, _logger.Count(2007));
+    }
+
+    [Fact]
     public async Task ReportRoundTrip_OverThreshold_LoggedAndRecorded()
     {
         var session = await StartedAsync();

@@ -83,7 +83,7 @@ public class OutboundQueueTests
         var result = queue.OnMarkEcho("b");
 
         Assert.Equal(MarkOutcome.Played, result.Outcome);
-        Assert.Equal(1, result.Skipped);
+        Assert.Equal([("a", MarkOutcome.Played)], result.Skipped);
         Assert.Equal(1, queue.UnexpectedEchoes);
         Assert.Equal(1, queue.PendingMarks);
         Assert.Equal(2, queue.MarksPlayed);

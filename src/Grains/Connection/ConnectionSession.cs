@@ -1,0 +1,515 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Grains.Applications;
+
+namespace Switchboard.Grains.Connection;
+
+/// <summary>
+/// All logic of one media stream; <see cref="ConnectionGrain"/> is glue around it. Deterministic given its
+/// <see cref="TimeProvider"/>, so it is tested without the grain runtime.
+/// </summary>
+/// <remarks>
+/// <para>Phases: CONNECTING until <c>start</c>; CONNECTED while a socket (observer) is attached; DISCONNECTED or FAILED
+/// at the end, then a retention period (snapshots stay readable) after which <see cref="TickAsync"/> returns
+/// <see cref="SessionTick.RetentionElapsed"/> and the grain deactivates.</para>
+/// <para>Inbound: every message with a sequence number (media, mark, dtmf, stop) refreshes the heartbeat and goes
+/// through the <see cref="SequenceTracker"/> (Twilio numbers all events with one counter). Media and dtmf then pass the
+/// token bucket; a dropped message is counted, the first drop of an episode is logged once, and an episode that lasts
+/// <see cref="ConnectionGrainOptions.SustainedRateLimit"/> closes the socket with 1008 and FAILED(RATE_LIMIT). An
+/// episode ends after <see cref="ConnectionGrainOptions.RateLimitEpisodeGap"/> without a drop. Messages after a final
+/// state are ignored and counted.</para>
+/// <para>Outbound: the handler's frames are pushed to the current observer synchronously, in call order (observer
+/// calls are one-way and the runtime delivers them in order). The <see cref="OutboundQueue"/> bounds them; refusals
+/// are values.</para>
+/// <para>Second <c>start</c> while CONNECTED from another gateway or observer: REPLACE. The newest socket wins (the
+/// old one is most likely half-dead, and Twilio only ever talks to one socket per stream); the old observer gets
+/// Close(1008, "replaced by a newer socket"), pending marks of the old socket are dropped as cleared. The same
+/// gateway and observer again is an idempotent retry. A <c>start</c> after a final state is refused.</para>
+/// <para>Heartbeat: no inbound message for <see cref="ConnectionGrainOptions.HeartbeatTimeout"/> while attached closes
+/// the socket with 1000 and ends in FAILED(CONNECTION_TIMEOUT): a stale stream is an error for alerting, even though
+/// the close itself is orderly.</para>
+/// <para>Handler faults are logged and counted; the stream continues.</para>
+/// </remarks>
+internal sealed class ConnectionSession : ICallSession
+{
+    /// <summary>WebSocket close code for policy violations (rate limit, replaced socket).</summary>
+    public const int PolicyViolation = 1008;
+
+    /// <summary>WebSocket normal closure (heartbeat timeout: Twilio continues with the next TwiML verb).</summary>
+    public const int NormalClosure = 1000;
+
+    /// <summary>WebSocket close code for server faults.</summary>
+    public const int InternalError = 1011;
+
+    /// <summary>Close reason sent to a replaced socket.</summary>
+    public const string ReplacedReason = "replaced by a newer socket";
+
+    private readonly string _streamSid;
+    private readonly ConnectionGrainOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ICallApplication _application;
+    private readonly ILogger _logger;
+    private readonly ConnectionStateMachine _state = new();
+    private readonly SequenceTracker _sequence = new();
+    private readonly TokenBucket _bucket;
+    private readonly OutboundQueue _queue;
+
+    private StreamStart? _start;
+    private IConnectionObserver? _observer;
+    private string? _gatewayId;
+    private ICallHandler? _handler;
+    private long _lastInbound;
+    private long? _episodeStart;
+    private long _lastDrop;
+    private long _endedAt;
+    private long _mediaReceived;
+    private long _rateLimited;
+    private long _refusedNotConnected;
+    private double? _lastRoundTripMs;
+
+    public ConnectionSession(string streamSid, ConnectionGrainOptions options, TimeProvider time, ICallApplication application, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(streamSid);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(logger);
+        _streamSid = streamSid;
+        _options = options;
+        _time = time;
+        _application = application;
+        _logger = logger;
+        _bucket = new TokenBucket(time, options.RateLimitPerSecond, options.RateLimitBurst);
+        _queue = new OutboundQueue(options.MaxBufferedAudio, options.MaxPendingMarks);
+        _lastInbound = time.GetTimestamp();
+    }
+
+    public string StreamSid => _streamSid;
+
+    public StreamStart Start => _start ?? throw new InvalidOperationException("The stream has not started.");
+
+    public double BufferedMs => _queue.BufferedMs;
+
+    public ConnectionState State => _state.State;
+
+    public ConnectionErrorCode Error => _state.Error;
+
+    public long IllegalTransitions => _state.IllegalTransitions;
+
+    public long Replacements { get; private set; }
+
+    public long HandlerFaults { get; private set; }
+
+    public long IgnoredAfterEnd { get; private set; }
+
+    public long UnexpectedMarkEchoes => _queue.UnexpectedEchoes;
+
+    public long OutboundRejected => _queue.Rejected + _refusedNotConnected;
+
+    public string? GatewayId => _gatewayId;
+
+    /// <summary>Processes <c>start</c> from <paramref name="gatewayId"/>, whose socket is reached through <paramref name="observer"/>.</summary>
+    public async Task<AttachResult> StartAsync(StreamStart start, IConnectionObserver observer, string gatewayId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(gatewayId);
+
+        switch (State)
+        {
+            case ConnectionState.Disconnected or ConnectionState.Failed:
+                ConnectionLog.StartRefused(_logger, _streamSid, gatewayId, "stream has ended");
+                return new AttachResult(false, State, "stream has ended");
+
+            case ConnectionState.Connected when Equals(observer, _observer) && string.Equals(gatewayId, _gatewayId, StringComparison.Ordinal):
+                return new AttachResult(true, State, "already attached");
+
+            case ConnectionState.Connected:
+                return await ReplaceAsync(observer, gatewayId, cancellationToken);
+
+            case ConnectionState.Reconnecting:
+                _observer = observer;
+                _gatewayId = gatewayId;
+                _lastInbound = _time.GetTimestamp();
+                Transition(ConnectionState.Connected, ConnectionErrorCode.None);
+                return new AttachResult(true, State, "re-attached");
+        }
+
+        _start = start;
+        _observer = observer;
+        _gatewayId = gatewayId;
+        _lastInbound = _time.GetTimestamp();
+        _sequence.Observe(start.SequenceNumber);
+        Transition(ConnectionState.Connected, ConnectionErrorCode.None);
+        try
+        {
+            _handler = _application.CreateHandler(this);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HandlerFaults++;
+            ConnectionLog.HandlerFault(_logger, _streamSid, nameof(ICallApplication.CreateHandler), ex);
+            await FailAsync(InternalError, "application failed to start", ConnectionErrorCode.ServerError, cancellationToken);
+            return new AttachResult(false, State, "application failed to start");
+        }
+
+        await InvokeAsync(static (h, _, ct) => h.OnStartAsync(ct), 0, nameof(ICallHandler.OnStartAsync), cancellationToken);
+        return new AttachResult(true, State, null);
+    }
+
+    /// <summary>The attached socket is known lost but the call may continue on another: CONNECTED → RECONNECTING.</summary>
+    public bool DetachObserver()
+    {
+        if (!Transition(ConnectionState.Reconnecting, ConnectionErrorCode.None))
+        {
+            return false;
+        }
+
+        _observer = null;
+        return true;
+    }
+
+    /// <summary>An inbound <c>media</c> message (hot path).</summary>
+    public async Task OnMediaAsync(InboundMedia media, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        if (!AcceptInbound(media.SequenceNumber))
+        {
+            return;
+        }
+
+        _mediaReceived++;
+        if (!await PassRateLimitAsync(cancellationToken) || _handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _handler.OnMediaAsync(media, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HandlerFaults++;
+            ConnectionLog.HandlerFault(_logger, _streamSid, nameof(ICallHandler.OnMediaAsync), ex);
+        }
+    }
+
+    /// <summary>Twilio echoed a mark.</summary>
+    public async Task OnMarkAsync(MarkEcho mark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        if (!AcceptInbound(mark.SequenceNumber))
+        {
+            return;
+        }
+
+        var result = _queue.OnMarkEcho(mark.Name);
+        if (result.Outcome == MarkOutcome.Unexpected || result.Skipped.Count > 0)
+        {
+            ConnectionLog.UnexpectedMark(_logger, _streamSid, mark.Name ?? string.Empty, result.Skipped.Count);
+        }
+
+        // Marks passed over by an out-of-order echo are reported first, in the order they were sent.
+        foreach (var skipped in result.Skipped)
+        {
+            await InvokeAsync(static (h, s, ct) => h.OnMarkAsync(s.Name, s.Outcome, ct), skipped, nameof(ICallHandler.OnMarkAsync), cancellationToken);
+        }
+
+        if (result.Outcome != MarkOutcome.Unexpected)
+        {
+            await InvokeAsync(static (h, s, ct) => h.OnMarkAsync(s.Name, s.Outcome, ct), (Name: mark.Name!, result.Outcome), nameof(ICallHandler.OnMarkAsync), cancellationToken);
+        }
+    }
+
+    /// <summary>A DTMF key press (rate limited like media).</summary>
+    public async Task OnDtmfAsync(DtmfEvent dtmf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dtmf);
+        if (!AcceptInbound(dtmf.SequenceNumber) || !await PassRateLimitAsync(cancellationToken))
+        {
+            return;
+        }
+
+        await InvokeAsync(static (h, d, ct) => h.OnDtmfAsync(d, ct), dtmf, nameof(ICallHandler.OnDtmfAsync), cancellationToken);
+    }
+
+    /// <summary>Twilio's <c>stop</c>: the handler may flush, then the session is DISCONNECTED.</summary>
+    public async Task StopAsync(StreamStop stop, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        if (!AcceptInbound(stop.SequenceNumber))
+        {
+            return;
+        }
+
+        // The handler runs first, while sends are still accepted, so a last partial chunk can go out.
+        await InvokeAsync(static (h, _, ct) => h.OnStopAsync(ConnectionErrorCode.None, ct), 0, nameof(ICallHandler.OnStopAsync), cancellationToken);
+        Transition(ConnectionState.Disconnected, ConnectionErrorCode.None);
+    }
+
+    /// <summary>The socket closed without <c>stop</c>: DISCONNECTED after a close frame, FAILED(NETWORK_FAILURE) when it broke.</summary>
+    public async Task SocketClosedAsync(SocketClosure closure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(closure);
+        if (_state.IsFinal)
+        {
+            IgnoredAfterEnd++;
+            return;
+        }
+
+        var (state, error) = closure.CloseStatus is null
+            ? (ConnectionState.Failed, ConnectionErrorCode.NetworkFailure)
+            : (ConnectionState.Disconnected, ConnectionErrorCode.None);
+        Transition(state, error);
+        _observer = null;
+        await InvokeAsync(static (h, e, ct) => h.OnStopAsync(e, ct), error, nameof(ICallHandler.OnStopAsync), cancellationToken);
+    }
+
+    /// <summary>A ping round trip measured by the gateway; spikes over the threshold are logged.</summary>
+    public void ReportRoundTrip(double roundTripMs)
+    {
+        if (double.IsNaN(roundTripMs) || double.IsInfinity(roundTripMs) || roundTripMs < 0)
+        {
+            return;
+        }
+
+        _lastRoundTripMs = roundTripMs;
+        if (roundTripMs > _options.LatencySpikeThresholdMs)
+        {
+            ConnectionLog.LatencySpike(_logger, _streamSid, roundTripMs, _options.LatencySpikeThresholdMs);
+        }
+    }
+
+    /// <summary>Periodic check (the grain's heartbeat timer): heartbeat timeout while live, retention when final.</summary>
+    public async Task<SessionTick> TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        if (_state.IsFinal)
+        {
+            return _time.GetElapsedTime(_endedAt, now) >= _options.RetentionPeriod ? SessionTick.RetentionElapsed : SessionTick.None;
+        }
+
+        if (State is ConnectionState.Connected or ConnectionState.Reconnecting)
+        {
+            var silence = _time.GetElapsedTime(_lastInbound, now);
+            if (silence >= _options.HeartbeatTimeout)
+            {
+                ConnectionLog.HeartbeatTimeout(_logger, _streamSid, silence, ConnectionErrorCode.ConnectionTimeout);
+                await FailAsync(NormalClosure, "connection timeout: no inbound message", ConnectionErrorCode.ConnectionTimeout, cancellationToken);
+                return SessionTick.HeartbeatTimedOut;
+            }
+        }
+
+        return SessionTick.None;
+    }
+
+    /// <inheritdoc />
+    public EnqueueResult SendMedia(ReadOnlySpan<byte> audio)
+    {
+        if (_observer is null || State != ConnectionState.Connected)
+        {
+            _refusedNotConnected++;
+            return new EnqueueResult(false, BufferedMs, $"stream is {State}, not connected");
+        }
+
+        if (!_queue.TryEnqueueMedia(audio.Length))
+        {
+            return new EnqueueResult(false, BufferedMs,
+                $"outbound queue full: {BufferedMs} ms buffered + {(double)audio.Length / OutboundQueue.BytesPerMs} ms would exceed {_options.MaxBufferedAudio.TotalMilliseconds} ms");
+        }
+
+        Observe(_observer.Send(new OutboundFrame(OutboundKind.Media, audio.ToArray(), null)));
+        return new EnqueueResult(true, BufferedMs, null);
+    }
+
+    /// <inheritdoc />
+    public EnqueueResult SendMark(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (_observer is null || State != ConnectionState.Connected)
+        {
+            _refusedNotConnected++;
+            return new EnqueueResult(false, BufferedMs, $"stream is {State}, not connected");
+        }
+
+        if (!_queue.TryEnqueueMark(name))
+        {
+            return new EnqueueResult(false, BufferedMs, $"too many pending marks: {_queue.PendingMarks} (limit {_options.MaxPendingMarks})");
+        }
+
+        Observe(_observer.Send(new OutboundFrame(OutboundKind.Mark, null, name)));
+        return new EnqueueResult(true, BufferedMs, null);
+    }
+
+    /// <inheritdoc />
+    public void Clear()
+    {
+        if (_observer is null || State != ConnectionState.Connected)
+        {
+            return;
+        }
+
+        // Recorded before the frame leaves: the echoes that follow must already read as cleared.
+        _queue.Clear();
+        Observe(_observer.Send(new OutboundFrame(OutboundKind.Clear, null, null)));
+    }
+
+    /// <summary>Current state and counters.</summary>
+    public ConnectionSnapshot GetSnapshot() => new(
+        _streamSid,
+        _start?.CallSid,
+        State,
+        Error,
+        _mediaReceived,
+        _sequence.Highest,
+        _sequence.Gaps,
+        _sequence.Duplicates,
+        _sequence.Reordered,
+        _rateLimited,
+        _queue.BufferedMs,
+        _queue.MarksPlayed,
+        _queue.MarksCleared,
+        _queue.PendingMarks,
+        _lastRoundTripMs,
+        OutboundRejected);
+
+    private async Task<AttachResult> ReplaceAsync(IConnectionObserver observer, string gatewayId, CancellationToken cancellationToken)
+    {
+        var old = _observer;
+        var oldGatewayId = _gatewayId ?? string.Empty;
+        _observer = observer;
+        _gatewayId = gatewayId;
+        _lastInbound = _time.GetTimestamp();
+        Replacements++;
+        ConnectionLog.SocketReplaced(_logger, _streamSid, oldGatewayId, gatewayId);
+        if (old is not null)
+        {
+            Observe(old.Close(new CloseInstruction(PolicyViolation, ReplacedReason, ConnectionErrorCode.None)));
+        }
+
+        // Marks pending on the old socket will never be echoed: resolve them now as cleared.
+        foreach (var name in _queue.Reset())
+        {
+            await InvokeAsync(static (h, n, ct) => h.OnMarkAsync(n, MarkOutcome.Cleared, ct), name, nameof(ICallHandler.OnMarkAsync), cancellationToken);
+        }
+
+        return new AttachResult(true, State, $"replaced the socket from gateway {oldGatewayId}");
+    }
+
+    private bool AcceptInbound(long sequenceNumber)
+    {
+        if (_state.IsFinal)
+        {
+            IgnoredAfterEnd++;
+            return false;
+        }
+
+        _lastInbound = _time.GetTimestamp();
+        _sequence.Observe(sequenceNumber);
+        return true;
+    }
+
+    private async ValueTask<bool> PassRateLimitAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        if (_bucket.TryTake())
+        {
+            if (_episodeStart is not null && _time.GetElapsedTime(_lastDrop, now) >= _options.RateLimitEpisodeGap)
+            {
+                _episodeStart = null;
+            }
+
+            return true;
+        }
+
+        _rateLimited++;
+        if (_episodeStart is null || _time.GetElapsedTime(_lastDrop, now) >= _options.RateLimitEpisodeGap)
+        {
+            _episodeStart = now;
+            ConnectionLog.RateLimitEpisodeStarted(_logger, _streamSid, _options.RateLimitPerSecond, _options.RateLimitBurst);
+        }
+
+        _lastDrop = now;
+        var over = _time.GetElapsedTime(_episodeStart.Value, now);
+        if (over >= _options.SustainedRateLimit)
+        {
+            ConnectionLog.RateLimitSustained(_logger, _streamSid, over, ConnectionErrorCode.RateLimit);
+            await FailAsync(PolicyViolation, "rate limit exceeded", ConnectionErrorCode.RateLimit, cancellationToken);
+        }
+
+        return false;
+    }
+
+    private async Task FailAsync(int closeStatus, string reason, ConnectionErrorCode error, CancellationToken cancellationToken)
+    {
+        var observer = _observer;
+        if (!Transition(ConnectionState.Failed, error))
+        {
+            return;
+        }
+
+        _observer = null;
+        if (observer is not null)
+        {
+            Observe(observer.Close(new CloseInstruction(closeStatus, reason, error)));
+        }
+
+        await InvokeAsync(static (h, e, ct) => h.OnStopAsync(e, ct), error, nameof(ICallHandler.OnStopAsync), cancellationToken);
+    }
+
+    private bool Transition(ConnectionState to, ConnectionErrorCode error)
+    {
+        var from = State;
+        if (!_state.TryTransition(to, error))
+        {
+            ConnectionLog.IllegalTransition(_logger, _streamSid, from, to, error);
+            return false;
+        }
+
+        ConnectionLog.StateChanged(_logger, _streamSid, from, to, error);
+        if (_state.IsFinal)
+        {
+            _endedAt = _time.GetTimestamp();
+        }
+
+        return true;
+    }
+
+    private async Task InvokeAsync<TState>(Func<ICallHandler, TState, CancellationToken, Task> callback, TState state, string name, CancellationToken cancellationToken)
+    {
+        if (_handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await callback(_handler, state, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HandlerFaults++;
+            ConnectionLog.HandlerFault(_logger, _streamSid, name, ex);
+        }
+    }
+
+    private void Observe(Task task)
+    {
+        // Observer calls are one-way: normally already complete. A fault is logged, never thrown into the grain turn.
+        if (task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        _ = task.ContinueWith(
+            static (t, state) =>
+            {
+                var (logger, streamSid) = ((ILogger, string))state!;
+                ConnectionLog.ObserverFault(logger, streamSid, t.Exception!);
+            },
+            (_logger, _streamSid),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+}

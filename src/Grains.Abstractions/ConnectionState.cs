@@ -12,8 +12,8 @@ public enum ConnectionState
     Connected,
     /// <summary>The gateway holding the socket lost its grain (or the grain its gateway) and is re-attaching.</summary>
     Reconnecting,
-    /// <summary>Ended normally (<c>stop</c>, orderly close, or heartbeat timeout after a clean session).</summary>
+    /// <summary>Ended normally (<c>stop</c> or an orderly close by either side).</summary>
     Disconnected,
-    /// <summary>Ended by an error (see <see cref="ConnectionErrorCode"/>).</summary>
+    /// <summary>Ended by an error, including a heartbeat timeout (see <see cref="ConnectionErrorCode"/>).</summary>
     Failed,
 }

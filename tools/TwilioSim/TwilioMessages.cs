@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Switchboard.TwilioSim;
@@ -103,7 +102,4 @@ internal static class TwilioMessages
 
         writer.WriteString("sequenceNumber"u8, digits[..written]);
     }
-
-    /// <summary>UTF-8 helper for tests and diagnostics.</summary>
-    public static string ToText(ReadOnlyMemory<byte> utf8) => Encoding.UTF8.GetString(utf8.Span);
 }

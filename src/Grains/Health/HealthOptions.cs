@@ -27,6 +27,12 @@ public sealed class HealthOptions
     /// <summary>Default <see cref="HistoryInterval"/>.</summary>
     public static readonly TimeSpan DefaultHistoryInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Default <see cref="ReportPeriod"/>.</summary>
+    public static readonly TimeSpan DefaultReportPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often each silo reports to the health grain. Default 1 s; keep it well under <see cref="ReporterSilenceLimit"/>.</summary>
+    public TimeSpan ReportPeriod { get; set; } = DefaultReportPeriod;
+
     /// <summary>p99 latency above this makes the cluster degraded. Default 200 ms.</summary>
     public double LatencyThresholdMs { get; set; } = DefaultLatencyThresholdMs;
 

@@ -18,6 +18,12 @@ internal sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
         Positive(failures, $"{s}:ReporterSilenceLimit", options.ReporterSilenceLimit);
         Positive(failures, $"{s}:LatencyWindow", options.LatencyWindow);
         Positive(failures, $"{s}:HistoryInterval", options.HistoryInterval);
+        Positive(failures, $"{s}:ReportPeriod", options.ReportPeriod);
+        if (options.ReportPeriod >= options.ReporterSilenceLimit)
+        {
+            failures.Add($"{s}:ReportPeriod must be less than {s}:ReporterSilenceLimit ({options.ReporterSilenceLimit}), but was {options.ReportPeriod}.");
+        }
+
         if (options.ReporterExpiry <= options.ReporterSilenceLimit)
         {
             failures.Add($"{s}:ReporterExpiry must be greater than {s}:ReporterSilenceLimit ({options.ReporterSilenceLimit}), but was {options.ReporterExpiry}.");

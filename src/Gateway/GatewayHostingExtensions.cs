@@ -77,9 +77,8 @@ public static class GatewayHostingExtensions
         }
 
         endpoints.MapPost(VoicePath, static context => context.RequestServices.GetRequiredService<VoiceWebhookHandler>().HandleAsync(context));
-        RequestDelegate media = static context => context.RequestServices.GetRequiredService<MediaStreamHandler>().HandleAsync(context);
-        endpoints.MapGet(MediaStreamPath, media);
-        endpoints.MapGet(MediaStreamPath + "/", media);
+        // The route also matches the trailing-slash form Twilio's docs mention.
+        endpoints.MapGet(MediaStreamPath, static context => context.RequestServices.GetRequiredService<MediaStreamHandler>().HandleAsync(context));
         endpoints.MapGet(HealthPath, static context => context.RequestServices.GetRequiredService<HealthEndpoint>().HandleAsync(context));
         return endpoints;
     }

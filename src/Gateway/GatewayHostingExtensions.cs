@@ -54,6 +54,7 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<MediaStreamHandler>();
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<HealthEndpoint>();
+        services.AddHostedService<GatewayStartupLogger>();
         services.AddHostedService<GatewayHealthReporter>();
         return services;
     }
@@ -69,13 +70,6 @@ public static class GatewayHostingExtensions
     /// <summary>Maps <c>POST /twilio/voice</c>, <c>GET /twilio/media-stream</c> (and its trailing-slash form) and <c>GET /health</c>.</summary>
     public static IEndpointRouteBuilder MapSwitchboardGateway(this IEndpointRouteBuilder endpoints)
     {
-        var authenticator = endpoints.ServiceProvider.GetRequiredService<TwilioRequestAuthenticator>();
-        if (!authenticator.Enabled)
-        {
-            var logger = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger(typeof(GatewayHostingExtensions));
-            SecurityLog.SignatureValidationDisabled(logger);
-        }
-
         endpoints.MapPost(VoicePath, static context => context.RequestServices.GetRequiredService<VoiceWebhookHandler>().HandleAsync(context));
         // The route also matches the trailing-slash form Twilio's docs mention.
         endpoints.MapGet(MediaStreamPath, static context => context.RequestServices.GetRequiredService<MediaStreamHandler>().HandleAsync(context));

@@ -107,8 +107,10 @@ internal sealed class MediaStreamSession
         {
             await ReceiveLoopAsync(buffer, receiveCts.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Whatever broke the receive (transport error, abort after the close timeout, disposed socket), the
+            // grain must still hear about it and the counters must still balance: never let it skip FinishAsync.
             broken = !_closing && !_stopped && _observer.GrainCloseInstruction is null;
             if (broken)
             {

@@ -111,12 +111,14 @@ internal sealed class SocketObserver : IConnectionObserver
                 break;
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (OperationCanceledException)
         {
-            if (ex is not OperationCanceledException)
-            {
-                MediaStreamLog.SendFailed(_logger, ex, _connectionId);
-            }
+            // Session over.
+        }
+        catch (Exception ex)
+        {
+            // Crash-or-continue: a send failure ends this socket's outbound path only, never the session's cleanup.
+            MediaStreamLog.SendFailed(_logger, ex, _connectionId);
         }
         finally
         {

@@ -21,6 +21,14 @@ public class GatewayOptionsValidatorTests
     }
 
     [Fact]
+    public async Task HostStart_ProductionWithoutTwilioSettings_Fails()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => Tests.TestDoubles.GatewayTestHost.StartAsync(signatures: false, environment: Environments.Production));
+
+        Assert.Contains("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, PUBLIC_URL", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ProductionMissingOnlyPublicUrl_NamesOnlyThatVariable()
     {
         var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Production, new()

@@ -91,6 +91,27 @@ public class MediaStreamEndpointTests
     }
 
     [Fact]
+    public async Task MessagesBeforeStart_OverLimit_DroppedAndLoggedOnce()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new() { ["Gateway:MaxBufferedBeforeStart"] = "2" });
+        using var client = await ConnectAsync(host);
+
+        for (var sequence = 2; sequence <= 5; sequence++)
+        {
+            await SendAsync(client, Media(sequence));
+        }
+
+        await SendAsync(client, Start());
+        await SendAsync(client, Stop());
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await ReceiveUntilCloseAsync(client));
+        await host.Grains.Recorder.WaitForAsync("DeleteObjectReference", Timeout);
+        Assert.Equal([2L, 3L], host.Grains.Recorder.Calls.Where(c => c.Method == "OnMedia").Select(c => ((InboundMedia)c.Argument!).SequenceNumber));
+        Assert.Single(host.Logs.Entries, e => e.EventName == "PreStartBufferFull");
+        Assert.Contains(host.Logs.Entries, e => e.EventName == "StreamClosed" && e.Message.Contains("dropped before start 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FullSession_ReachesGrainInOrder_AndClosesWith1000()
     {
         await using var host = await GatewayTestHost.StartAsync();

@@ -33,9 +33,9 @@ internal sealed class GatewayTestHost : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}/twilio/media-stream");
 
     /// <summary>Starts a host; by default signatures are on (token + public URL behind a proxy).</summary>
-    public static async Task<GatewayTestHost> StartAsync(Dictionary<string, string?>? settings = null, bool signatures = true)
+    public static async Task<GatewayTestHost> StartAsync(Dictionary<string, string?>? settings = null, bool signatures = true, string environment = "Development")
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var config = new Dictionary<string, string?>
         {
@@ -64,7 +64,16 @@ internal sealed class GatewayTestHost : IAsyncDisposable
         var app = builder.Build();
         app.UseSwitchboardGateway();
         app.MapSwitchboardGateway();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = new Uri(app.Urls.First());
         return new GatewayTestHost(app, grains, logs, address);
     }

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Gateway.Configuration;
+
+/// <summary>Log events of gateway configuration (event ids 1300–1399).</summary>
+internal static partial class ConfigurationLog
+{
+    [LoggerMessage(EventId = 1300, EventName = "GatewayOptionsEffective", Level = LogLevel.Information,
+        Message = "Gateway {NodeId}: public URL {PublicUrl}, signature validation {SignaturesOn}, max message {MaxMessageBytes} B, pre-start buffer {MaxBufferedBeforeStart}, ping every {KeepAliveInterval} (timeout {KeepAliveTimeout}), health report every {HealthReportPeriod}")]
+    public static partial void GatewayOptionsEffective(ILogger logger, string nodeId, string publicUrl, bool signaturesOn, int maxMessageBytes,
+        int maxBufferedBeforeStart, TimeSpan keepAliveInterval, TimeSpan keepAliveTimeout, TimeSpan healthReportPeriod);
+}

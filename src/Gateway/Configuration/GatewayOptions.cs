@@ -1,0 +1,73 @@
+namespace Switchboard.Gateway.Configuration;
+
+/// <summary>
+/// Settings of the gateway, bound from the <c>Gateway</c> configuration section. The three Twilio settings also
+/// fall back to the plain environment names <c>PUBLIC_URL</c>, <c>TWILIO_AUTH_TOKEN</c> and <c>TWILIO_ACCOUNT_SID</c>
+/// (no <c>Gateway__</c> prefix needed). In Production all three are required.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>Environment name of <see cref="PublicUrl"/>.</summary>
+    public const string PublicUrlVariable = "PUBLIC_URL";
+
+    /// <summary>Environment name of <see cref="TwilioAuthToken"/>.</summary>
+    public const string TwilioAuthTokenVariable = "TWILIO_AUTH_TOKEN";
+
+    /// <summary>Environment name of <see cref="TwilioAccountSid"/>.</summary>
+    public const string TwilioAccountSidVariable = "TWILIO_ACCOUNT_SID";
+
+    /// <summary>Default of <see cref="Port"/>.</summary>
+    public const int DefaultPort = 8081;
+
+    /// <summary>Default of <see cref="MaxMessageBytes"/> (64 KiB).</summary>
+    public const int DefaultMaxMessageBytes = 64 * 1024;
+
+    /// <summary>Default of <see cref="MaxBufferedBeforeStart"/>.</summary>
+    public const int DefaultMaxBufferedBeforeStart = 50;
+
+    /// <summary>Default of <see cref="OutboundQueueCapacity"/>.</summary>
+    public const int DefaultOutboundQueueCapacity = 256;
+
+    /// <summary>Port Kestrel listens on in gateway-only mode (embedded mode uses the silo host's bindings).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>The public base URL Twilio uses to reach us (e.g. <c>https://voice.example.com</c>). Signatures are
+    /// checked against it, not against what Kestrel sees behind a proxy. Unset in Development: the request's Host is used.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Primary Twilio Auth Token. When set, every webhook and upgrade must carry a valid <c>X-Twilio-Signature</c>.</summary>
+    public string? TwilioAuthToken { get; set; }
+
+    /// <summary>Twilio Account SID (<c>AC…</c>).</summary>
+    public string? TwilioAccountSid { get; set; }
+
+    /// <summary>Largest inbound text message accepted; a larger one closes the socket with 1009.</summary>
+    public int MaxMessageBytes { get; set; } = DefaultMaxMessageBytes;
+
+    /// <summary>Messages kept while waiting for <c>start</c>; later ones are dropped and counted.</summary>
+    public int MaxBufferedBeforeStart { get; set; } = DefaultMaxBufferedBeforeStart;
+
+    /// <summary>Outbound frames queued per socket before the observer's <c>Send</c> waits.</summary>
+    public int OutboundQueueCapacity { get; set; } = DefaultOutboundQueueCapacity;
+
+    /// <summary>How often the gateway reports to the health grain. Default 1 s.</summary>
+    public TimeSpan HealthReportPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Interval between WebSocket PING frames (round-trip measurement). Default 5 s.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A PING not answered by a PONG within this time aborts the socket. Default 15 s.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long to wait for the peer's close frame after we sent ours. Default 5 s.</summary>
+    public TimeSpan CloseHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Upper bound on request/response grain calls made by the gateway (Start, Stop, GetHealth). Default 10 s.</summary>
+    public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Latency (round trip or grain call) above which a <c>LatencySpike</c> is logged. Default 200 ms.</summary>
+    public TimeSpan LatencySpikeThreshold { get; set; } = TimeSpan.FromMilliseconds(200);
+}

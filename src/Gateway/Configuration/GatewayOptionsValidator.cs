@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Gateway.Configuration;
+
+/// <summary>
+/// Validates <see cref="GatewayOptions"/> at start-up. In Production a missing Twilio setting fails the boot with a
+/// message naming every missing environment variable, so an operator fixes them all in one go.
+/// </summary>
+internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        if (environment.IsProduction())
+        {
+            var missing = new List<string>();
+            if (string.IsNullOrWhiteSpace(options.TwilioAccountSid))
+            {
+                missing.Add(GatewayOptions.TwilioAccountSidVariable);
+            }
+
+            if (string.IsNullOrWhiteSpace(options.TwilioAuthToken))
+            {
+                missing.Add(GatewayOptions.TwilioAuthTokenVariable);
+            }
+
+            if (string.IsNullOrWhiteSpace(options.PublicUrl))
+            {
+                missing.Add(GatewayOptions.PublicUrlVariable);
+            }
+
+            if (missing.Count > 0)
+            {
+                failures.Add($"Missing required environment variable(s) for Production: {string.Join(", ", missing)}.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.PublicUrl)
+            && (!Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            failures.Add($"{GatewayOptions.PublicUrlVariable} (Gateway:PublicUrl) must be an absolute http(s) URL; got '{options.PublicUrl}'.");
+        }
+
+        AddIfNotPositive(failures, "Gateway:Port", options.Port, 65535);
+        AddIfNotPositive(failures, "Gateway:MaxMessageBytes", options.MaxMessageBytes, 16 * 1024 * 1024);
+        AddIfNotPositive(failures, "Gateway:OutboundQueueCapacity", options.OutboundQueueCapacity, 1_000_000);
+        if (options.MaxBufferedBeforeStart < 0)
+        {
+            failures.Add($"Gateway:MaxBufferedBeforeStart must be >= 0; got {options.MaxBufferedBeforeStart}.");
+        }
+
+        AddIfNotPositive(failures, "Gateway:HealthReportPeriod", options.HealthReportPeriod);
+        AddIfNotPositive(failures, "Gateway:KeepAliveInterval", options.KeepAliveInterval);
+        AddIfNotPositive(failures, "Gateway:KeepAliveTimeout", options.KeepAliveTimeout);
+        AddIfNotPositive(failures, "Gateway:CloseHandshakeTimeout", options.CloseHandshakeTimeout);
+        AddIfNotPositive(failures, "Gateway:GrainCallTimeout", options.GrainCallTimeout);
+        AddIfNotPositive(failures, "Gateway:LatencySpikeThreshold", options.LatencySpikeThreshold);
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void AddIfNotPositive(List<string> failures, string key, int value, int max)
+    {
+        if (value <= 0 || value > max)
+        {
+            failures.Add($"{key} must be in 1..{max}; got {value}.");
+        }
+    }
+
+    private static void AddIfNotPositive(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{key} must be positive; got {value}.");
+        }
+    }
+}

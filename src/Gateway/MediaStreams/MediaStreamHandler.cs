@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Security;
+using Switchboard.Runtime;
+
+namespace Switchboard.Gateway.MediaStreams;
+
+/// <summary>
+/// <c>GET /twilio/media-stream</c>. Order matters: a plain HTTP request gets 400; a request failing the Twilio
+/// signature check gets 403 (logged as AUTH_FAILURE) before any upgrade and before any grain is touched; only then is
+/// the socket accepted with keep-alive PINGs that must be answered (they feed the round-trip measurement).
+/// </summary>
+internal sealed class MediaStreamHandler(
+    IOptions<GatewayOptions> options,
+    TwilioRequestAuthenticator authenticator,
+    MediaStreamTracker tracker,
+    GatewayIdentity identity,
+    TimeProvider timeProvider,
+    ILogger<MediaStreamHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("WebSocket upgrade required.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (!authenticator.AuthenticateUpgrade(context))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        // Resolved per request: in embedded mode the runtime may register its factory after the gateway.
+        var grainFactory = context.RequestServices.GetRequiredService<IGrainFactory>();
+        var settings = options.Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = settings.KeepAliveInterval,
+            KeepAliveTimeout = settings.KeepAliveTimeout,
+        }).ConfigureAwait(false);
+
+        var session = new MediaStreamSession(
+            socket,
+            grainFactory,
+            settings,
+            tracker,
+            identity.NodeId,
+            context.Connection.RemoteIpAddress?.ToString(),
+            timeProvider,
+            logger);
+        var monitor = context.Features.Get<PingRoundTripMonitor>();
+        monitor?.Subscribe(session.OnRoundTrip);
+        try
+        {
+            await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            monitor?.Unsubscribe();
+        }
+    }
+}

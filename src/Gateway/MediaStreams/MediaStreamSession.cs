@@ -1,0 +1,406 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Twilio;
+using Switchboard.Grains;
+using Switchboard.Runtime;
+
+namespace Switchboard.Gateway.MediaStreams;
+
+/// <summary>
+/// One Twilio media-stream socket, from accept to close.
+///
+/// Phases: (1) before <c>start</c>: <c>connected</c> is logged, anything else is buffered (bounded by
+/// MaxBufferedBeforeStart, the excess dropped and counted); (2) <c>start</c>: the socket's observer is registered and
+/// <see cref="IConnectionGrain.Start"/> called on the streamSid's grain, then the buffer is replayed; (3) streaming:
+/// media/mark/dtmf are forwarded one-way in arrival order; (4) <c>stop</c>: Stop is awaited, then we close with 1000.
+///
+/// Failure modes: binary frame → close 1003; message over MaxMessageBytes → close 1009; grain refuses start → 1008;
+/// a grain call fails → 1011. Malformed messages are values: counted, logged once per stream, skipped. A socket that
+/// ends without <c>stop</c> (peer close or broken transport) is reported with <see cref="IConnectionGrain.SocketClosed"/>,
+/// unless the grain itself asked for the close. After we send a close frame the peer has CloseHandshakeTimeout to
+/// answer before the socket is aborted. The observer reference is always deleted on the way out.
+/// </summary>
+internal sealed class MediaStreamSession
+{
+    private static long s_socketCounter;
+
+    private readonly WebSocket _socket;
+    private readonly IGrainFactory _grainFactory;
+    private readonly GatewayOptions _options;
+    private readonly MediaStreamTracker _tracker;
+    private readonly string _gatewayId;
+    private readonly string? _remoteAddress;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SocketObserver _observer;
+    private readonly string _socketId;
+    private readonly List<TwilioInboundMessage> _preStart = [];
+
+    private string _connectionId;
+    private IConnectionGrain? _grain;
+    private bool _observerRegistered;
+    private bool _stopped;
+    private bool _closing;
+    private bool _loggedMalformed;
+    private long _malformed;
+    private long _droppedBeforeStart;
+    private int? _peerCloseStatus;
+    private string _closeReason = "unknown";
+
+    public MediaStreamSession(
+        WebSocket socket,
+        IGrainFactory grainFactory,
+        GatewayOptions options,
+        MediaStreamTracker tracker,
+        string gatewayId,
+        string? remoteAddress,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _socket = socket;
+        _grainFactory = grainFactory;
+        _options = options;
+        _tracker = tracker;
+        _gatewayId = gatewayId;
+        _remoteAddress = remoteAddress;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _socketId = "ws-" + Interlocked.Increment(ref s_socketCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _connectionId = _socketId;
+        _observer = new SocketObserver(socket, _connectionId, options.OutboundQueueCapacity, logger);
+    }
+
+    public string ConnectionId => _connectionId;
+
+    /// <summary>Called (on the transport's read path) with each measured ping round trip.</summary>
+    public void OnRoundTrip(double roundTripMs)
+    {
+        _tracker.AddLatencySample(roundTripMs);
+        CheckSpike("ping round trip", roundTripMs);
+        if (Volatile.Read(ref _grain) is { } grain)
+        {
+            _ = ReportRoundTripAsync(grain, roundTripMs);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _tracker.StreamOpened();
+        MediaStreamLog.StreamOpened(_logger, _connectionId, _remoteAddress);
+        using var receiveCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sendCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sendLoop = _observer.RunAsync(sendCts.Token);
+        // Once our close frame is out, the peer gets a bounded time to answer; then the receive is cancelled (abort).
+        using var closeTimer = _timeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), receiveCts, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _ = _observer.CloseSent.ContinueWith(
+            static (_, state) => ((ITimer)((object[])state!)[0]).Change((TimeSpan)((object[])state!)[1], Timeout.InfiniteTimeSpan),
+            new object[] { closeTimer, _options.CloseHandshakeTimeout },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        var broken = false;
+        try
+        {
+            await ReceiveLoopAsync(buffer, receiveCts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Whatever broke the receive (transport error, abort after the close timeout, disposed socket), the
+            // grain must still hear about it and the counters must still balance: never let it skip FinishAsync.
+            broken = !_closing && !_stopped && _observer.GrainCloseInstruction is null;
+            if (broken)
+            {
+                _closeReason = ex.Message;
+                MediaStreamLog.SocketBroken(_logger, ex, _connectionId, _remoteAddress);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            await sendCts.CancelAsync().ConfigureAwait(false);
+            await sendLoop.ConfigureAwait(false);
+            if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+            {
+                _socket.Abort();
+            }
+        }
+
+        await FinishAsync(broken).ConfigureAwait(false);
+    }
+
+    private async Task ReceiveLoopAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxMessageBytes;
+        while (true)
+        {
+            var count = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                var room = _closing ? buffer.AsMemory(0, limit) : buffer.AsMemory(count, limit - count);
+                result = await _socket.ReceiveAsync(room, cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await OnPeerCloseAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                if (_closing)
+                {
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    await ViolationAsync("binary frame (Twilio sends JSON text only)", WebSocketCloseStatus.InvalidMessageType).ConfigureAwait(false);
+                    break;
+                }
+
+                count += result.Count;
+                if (!result.EndOfMessage && count >= limit)
+                {
+                    await ViolationAsync($"message larger than {limit} bytes", WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                    break;
+                }
+            }
+            while (!result.EndOfMessage);
+
+            if (_closing)
+            {
+                continue;
+            }
+
+            var parsed = TwilioMessageParser.Parse(buffer.AsSpan(0, count));
+            if (!parsed.IsOk)
+            {
+                OnMalformed(parsed.Error, parsed.ErrorMessage);
+                continue;
+            }
+
+            try
+            {
+                await HandleAsync(parsed.Message).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A failed forward (the runtime lost the grain's silo...) ends this socket; Twilio then runs the next verb.
+                MediaStreamLog.GrainCallFailed(_logger, ex, _connectionId, _remoteAddress, parsed.Message.Kind.ToString());
+                _closeReason = "grain call failed";
+                await CloseAsync(WebSocketCloseStatus.InternalServerError, "grain call failed").ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HandleAsync(TwilioInboundMessage message)
+    {
+        if (message.Kind == TwilioEventKind.Connected)
+        {
+            MediaStreamLog.StreamConnected(_logger, _connectionId, _remoteAddress, message.Connected!.Protocol, message.Connected.Version);
+            return;
+        }
+
+        if (_grain is null)
+        {
+            if (message.Kind == TwilioEventKind.Start)
+            {
+                await StartAsync(message.Start!).ConfigureAwait(false);
+                return;
+            }
+
+            if (_preStart.Count < _options.MaxBufferedBeforeStart)
+            {
+                _preStart.Add(message);
+            }
+            else if (_droppedBeforeStart++ == 0)
+            {
+                MediaStreamLog.PreStartBufferFull(_logger, _connectionId, _remoteAddress, _options.MaxBufferedBeforeStart);
+            }
+
+            return;
+        }
+
+        await DispatchAsync(_grain, message).ConfigureAwait(false);
+    }
+
+    private async Task StartAsync(StreamStart start)
+    {
+        _connectionId = start.StreamSid;
+        _observer.UpdateConnectionId(_connectionId);
+        _observer.StreamSid = start.StreamSid;
+        var grain = _grainFactory.GetGrain<IConnectionGrain>(start.StreamSid);
+        AttachResult result;
+        var began = _timeProvider.GetTimestamp();
+        try
+        {
+            var reference = _grainFactory.CreateObjectReference<IConnectionObserver>(_observer);
+            _observerRegistered = true;
+            result = await grain.Start(start, reference, _gatewayId).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            MediaStreamLog.GrainCallFailed(_logger, ex, _connectionId, _remoteAddress, nameof(IConnectionGrain.Start));
+            await CloseAsync(WebSocketCloseStatus.InternalServerError, "grain unavailable").ConfigureAwait(false);
+            return;
+        }
+
+        var elapsedMs = _timeProvider.GetElapsedTime(began).TotalMilliseconds;
+        _tracker.AddLatencySample(elapsedMs);
+        CheckSpike("grain Start", elapsedMs);
+        if (!result.Accepted)
+        {
+            MediaStreamLog.StreamRejected(_logger, _connectionId, _remoteAddress, result.Reason);
+            await CloseAsync(WebSocketCloseStatus.PolicyViolation, result.Reason ?? "refused").ConfigureAwait(false);
+            return;
+        }
+
+        Volatile.Write(ref _grain, grain);
+        MediaStreamLog.StreamStarted(_logger, _connectionId, _remoteAddress, start.CallSid, _socketId, elapsedMs);
+        foreach (var buffered in _preStart)
+        {
+            if (_closing)
+            {
+                break;
+            }
+
+            await DispatchAsync(grain, buffered).ConfigureAwait(false);
+        }
+
+        _preStart.Clear();
+    }
+
+    private async Task DispatchAsync(IConnectionGrain grain, TwilioInboundMessage message)
+    {
+        switch (message.Kind)
+        {
+            case TwilioEventKind.Media:
+                await grain.OnMedia(message.Media!).ConfigureAwait(false);
+                break;
+            case TwilioEventKind.Mark:
+                await grain.OnMark(message.Mark!).ConfigureAwait(false);
+                break;
+            case TwilioEventKind.Dtmf:
+                await grain.OnDtmf(message.Dtmf!).ConfigureAwait(false);
+                break;
+            case TwilioEventKind.Stop:
+                await StopAsync(grain, message.Stop!).ConfigureAwait(false);
+                break;
+            case TwilioEventKind.Start:
+                OnMalformed(TwilioParseError.UnknownEvent, "second start on one socket");
+                break;
+        }
+    }
+
+    private async Task StopAsync(IConnectionGrain grain, StreamStop stop)
+    {
+        _stopped = true;
+        _closeReason = "stop";
+        MediaStreamLog.StreamStopped(_logger, _connectionId, _remoteAddress);
+        try
+        {
+            var began = _timeProvider.GetTimestamp();
+            await grain.Stop(stop).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
+            _tracker.AddLatencySample(_timeProvider.GetElapsedTime(began).TotalMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            MediaStreamLog.GrainCallFailed(_logger, ex, _connectionId, _remoteAddress, nameof(IConnectionGrain.Stop));
+        }
+
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "stream stopped").ConfigureAwait(false);
+    }
+
+    private async Task OnPeerCloseAsync()
+    {
+        _peerCloseStatus = (int?)_socket.CloseStatus;
+        if (!_closing && _observer.GrainCloseInstruction is null)
+        {
+            _closeReason = string.IsNullOrEmpty(_socket.CloseStatusDescription) ? "peer closed" : _socket.CloseStatusDescription;
+            // Complete the handshake through the send queue so it cannot overlap an outbound frame.
+            await CloseAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ViolationAsync(string violation, WebSocketCloseStatus status)
+    {
+        MediaStreamLog.ProtocolViolation(_logger, _connectionId, _remoteAddress, violation, (int)status);
+        _closeReason = violation;
+        await CloseAsync(status, violation).ConfigureAwait(false);
+    }
+
+    private Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (_closing)
+        {
+            return Task.CompletedTask;
+        }
+
+        _closing = true;
+        return _observer.RequestCloseAsync(status, reason);
+    }
+
+    private void OnMalformed(TwilioParseError error, string? detail)
+    {
+        _malformed++;
+        _tracker.MalformedMessage();
+        if (!_loggedMalformed)
+        {
+            _loggedMalformed = true;
+            MediaStreamLog.MalformedMessage(_logger, _connectionId, _remoteAddress, error, detail);
+        }
+    }
+
+    private async Task FinishAsync(bool broken)
+    {
+        try
+        {
+            var grainAskedToClose = _observer.GrainCloseInstruction is not null;
+            if (_grain is { } grain && !_stopped && !grainAskedToClose)
+            {
+                var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
+                try
+                {
+                    await grain.SocketClosed(closure).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    MediaStreamLog.GrainCallFailed(_logger, ex, _connectionId, _remoteAddress, nameof(IConnectionGrain.SocketClosed));
+                }
+            }
+        }
+        finally
+        {
+            if (_observerRegistered)
+            {
+                _grainFactory.DeleteObjectReference<IConnectionObserver>(_observer);
+            }
+
+            _tracker.StreamClosed();
+            MediaStreamLog.StreamClosed(_logger, _connectionId, _remoteAddress, broken ? null : _peerCloseStatus, _closeReason, _malformed, _droppedBeforeStart);
+        }
+    }
+
+    private void CheckSpike(string measurement, double elapsedMs)
+    {
+        var threshold = _options.LatencySpikeThreshold.TotalMilliseconds;
+        if (elapsedMs > threshold)
+        {
+            MediaStreamLog.LatencySpike(_logger, _connectionId, _remoteAddress, measurement, elapsedMs, threshold);
+        }
+    }
+
+    private async Task ReportRoundTripAsync(IConnectionGrain grain, double roundTripMs)
+    {
+        try
+        {
+            await grain.ReportRoundTrip(roundTripMs).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            MediaStreamLog.GrainCallFailed(_logger, ex, _connectionId, _remoteAddress, nameof(IConnectionGrain.ReportRoundTrip));
+        }
+    }
+}

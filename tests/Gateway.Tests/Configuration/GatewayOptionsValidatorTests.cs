@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Switchboard.Gateway.Configuration;
+
+namespace Switchboard.Gateway.Tests.Configuration;
+
+public class GatewayOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_ProductionWithNothingSet_NamesEachMissingVariable()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Production, []));
+
+        var message = string.Join(" ", exception.Failures);
+        Assert.Contains("TWILIO_ACCOUNT_SID", message, StringComparison.Ordinal);
+        Assert.Contains("TWILIO_AUTH_TOKEN", message, StringComparison.Ordinal);
+        Assert.Contains("PUBLIC_URL", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostStart_ProductionWithoutTwilioSettings_Fails()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => Tests.TestDoubles.GatewayTestHost.StartAsync(signatures: false, environment: Environments.Production));
+
+        Assert.Contains("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, PUBLIC_URL", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ProductionMissingOnlyPublicUrl_NamesOnlyThatVariable()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Production, new()
+        {
+            ["TWILIO_ACCOUNT_SID"] = "AC0123456789abcdef0123456789abcdef",
+            ["TWILIO_AUTH_TOKEN"] = "secret",
+        }));
+
+        var message = string.Join(" ", exception.Failures);
+        Assert.Contains("PUBLIC_URL", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TWILIO_ACCOUNT_SID", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TWILIO_AUTH_TOKEN", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PublicUrlNotAbsolute_Fails()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Development, new() { ["PUBLIC_URL"] = "voice.example.com" }));
+
+        Assert.Contains("PUBLIC_URL", string.Join(" ", exception.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_NonPositiveLimits_NameTheKeys()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Development, new()
+        {
+            ["Gateway:MaxMessageBytes"] = "0",
+            ["Gateway:HealthReportPeriod"] = "00:00:00",
+        }));
+
+        var message = string.Join(" ", exception.Failures);
+        Assert.Contains("Gateway:MaxMessageBytes", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:HealthReportPeriod", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ProductionWithPlainEnvironmentNames_Succeeds()
+    {
+        var options = Resolve(Environments.Production, new()
+        {
+            ["TWILIO_ACCOUNT_SID"] = "AC0123456789abcdef0123456789abcdef",
+            ["TWILIO_AUTH_TOKEN"] = "secret",
+            ["PUBLIC_URL"] = "https://voice.example.com",
+        });
+
+        Assert.Equal("secret", options.TwilioAuthToken);
+        Assert.Equal("https://voice.example.com", options.PublicUrl);
+        Assert.Equal("AC0123456789abcdef0123456789abcdef", options.TwilioAccountSid);
+        Assert.Equal(GatewayOptions.DefaultPort, options.Port);
+        Assert.Equal(GatewayOptions.DefaultMaxMessageBytes, options.MaxMessageBytes);
+    }
+
+    [Fact]
+    public void Validate_SectionValueWinsOverPlainName()
+    {
+        var options = Resolve(Environments.Development, new()
+        {
+            ["PUBLIC_URL"] = "https://plain.example.com",
+            ["Gateway:PublicUrl"] = "https://section.example.com",
+        });
+
+        Assert.Equal("https://section.example.com", options.PublicUrl);
+    }
+
+    [Fact]
+    public void Validate_DevelopmentWithNothingSet_Succeeds()
+    {
+        var options = Resolve(Environments.Development, []);
+
+        Assert.Null(options.TwilioAuthToken);
+    }
+
+    private static GatewayOptions Resolve(string environment, Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IHostEnvironment>(new TestEnvironment(environment));
+        services.AddSwitchboardGateway(configuration);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+    }
+
+    private sealed class TestEnvironment(string name) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = name;
+        public string ApplicationName { get; set; } = "Switchboard.Gateway.Tests";
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}

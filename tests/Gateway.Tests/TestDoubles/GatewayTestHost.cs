@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchboard.Runtime;
+
+namespace Switchboard.Gateway.Tests.TestDoubles;
+
+/// <summary>A real Kestrel on 127.0.0.1:0 hosting the gateway the way the silo does, with a fake grain factory.</summary>
+internal sealed class GatewayTestHost : IAsyncDisposable
+{
+    public const string AuthToken = "0123456789abcdef0123456789abcdef";
+    public const string PublicUrl = "https://voice.example.com";
+
+    private readonly WebApplication _app;
+
+    private GatewayTestHost(WebApplication app, FakeGrainFactory grains, CapturingLoggerProvider logs, Uri baseAddress)
+    {
+        _app = app;
+        Grains = grains;
+        Logs = logs;
+        BaseAddress = baseAddress;
+    }
+
+    public FakeGrainFactory Grains { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public Uri BaseAddress { get; }
+
+    public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}/twilio/media-stream");
+
+    /// <summary>Starts a host; by default signatures are on (token + public URL behind a proxy).</summary>
+    public static async Task<GatewayTestHost> StartAsync(Dictionary<string, string?>? settings = null, bool signatures = true, string environment = "Development")
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var config = new Dictionary<string, string?>
+        {
+            ["Gateway:HealthReportPeriod"] = "00:01:00",
+        };
+        if (signatures)
+        {
+            config["TWILIO_AUTH_TOKEN"] = AuthToken;
+            config["PUBLIC_URL"] = PublicUrl;
+        }
+
+        foreach (var (key, value) in settings ?? [])
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        var grains = new FakeGrainFactory();
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<IGrainFactory>(grains);
+        builder.Services.AddSwitchboardGateway(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseSwitchboardGateway();
+        app.MapSwitchboardGateway();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = new Uri(app.Urls.First());
+        return new GatewayTestHost(app, grains, logs, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,8 @@
+using Switchboard.Runtime;
+
+namespace Switchboard.Runtime.Tests.TestGrains;
+
+public interface IFailingGrain : IGrainWithStringKey
+{
+    Task<int> Ping();
+}

@@ -61,6 +61,18 @@ internal sealed class GrainActivation : IGrainContext
 
     internal object? Instance => _instance;
 
+    /// <summary>Turns started and not yet completed (plus those waiting); zero means the activation is quiescent.</summary>
+    internal int RunningCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _runningExclusive + _runningReadOnly + _runningInterleaved + _waiting.Count;
+            }
+        }
+    }
+
     internal int TimerCount
     {
         get

@@ -43,6 +43,12 @@ public abstract class SiloFixture(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until no turn of <paramref name="activation"/> is running or queued, so its idle clock has settled
+    /// (activity is recorded when a turn completes, which can be just after the caller saw the response).</summary>
+    internal static Task WaitQuiescent(GrainActivation activation)
+        => TestWait.UntilAsync(() => activation.RunningCount == 0, $"activation {activation.GrainId} has no running turns",
+            () => $"{activation.RunningCount} running or queued");
+
     internal GrainActivation ActivationOf(string grainType, string key)
         => Catalog.TryGetActivation(new GrainId(grainType, key), out var activation)
             ? activation

@@ -75,12 +75,13 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
         var grain = Grains.GetGrain<ITestGrain>("idle");
         await grain.Enter(1);
         var activation = ActivationOf("test", "idle");
+        await WaitQuiescent(activation);
 
         Silo.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(ActivationState.Valid, activation.State);
         Silo.Time.Advance(TimeSpan.FromMinutes(1));
 
-        await TestWait.UntilAsync(() => Probe.DeactivationCount("idle") == 1, "idle collection after 2 minutes");
+        await TestWait.CompletesAsync(activation.Deactivated, "idle collection after 2 minutes");
         Assert.Equal(DeactivationReason.IdleCollection, Probe.Deactivations.Single().Reason);
         Assert.Equal(0, Catalog.Count);
     }
@@ -97,6 +98,7 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
             Silo.Time.Advance(TimeSpan.FromMinutes(1));
             Assert.Equal(ActivationState.Valid, activation.State);
             await grain.Enter(minute);
+            await WaitQuiescent(activation);
         }
 
         Assert.Equal(0, Probe.DeactivationCount("busy"));
@@ -108,6 +110,7 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
         var grain = Grains.GetGrain<ITestGrain>("delay");
         await grain.DelayDeactivation(5 * 60);
         var activation = ActivationOf("test", "delay");
+        await WaitQuiescent(activation);
 
         for (var minute = 1; minute <= 4; minute++)
         {

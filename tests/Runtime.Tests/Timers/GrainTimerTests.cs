@@ -13,6 +13,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
         var grain = Grains.GetGrain<ITestGrain>("fail");
         await grain.StartTimer(1, 1, keepAlive: false, interleave: false, gate: "", fail: true);
         var activation = ActivationOf("test", "fail");
+        await WaitQuiescent(activation);
 
         for (var tick = 1; tick <= 3; tick++)
         {
@@ -70,6 +71,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
         var grain = Grains.GetGrain<ITestGrain>("dispose");
         await grain.StartTimer(1, 1, keepAlive: true, interleave: false, gate: "", fail: false);
         var activation = ActivationOf("test", "dispose");
+        await WaitQuiescent(activation);
         Silo.Time.Advance(TimeSpan.FromSeconds(1));
         await WaitTickDone(activation, 1);
         Assert.Equal(1, activation.TimerCount);
@@ -88,6 +90,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
         var grain = Grains.GetGrain<ITestGrain>("nokeep");
         await grain.StartTimer(30, 30, keepAlive: false, interleave: false, gate: "", fail: false);
         var activation = ActivationOf("test", "nokeep");
+        await WaitQuiescent(activation);
 
         for (var tick = 1; tick <= 4 && activation.State == ActivationState.Valid; tick++)
         {
@@ -106,6 +109,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
         var grain = Grains.GetGrain<ITestGrain>("keep");
         await grain.StartTimer(30, 30, keepAlive: true, interleave: false, gate: "", fail: false);
         var activation = ActivationOf("test", "keep");
+        await WaitQuiescent(activation);
 
         for (var tick = 1; tick <= 10; tick++)
         {

@@ -27,6 +27,48 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     }
 
     [Fact]
+    public async Task Activation_OnActivateHangs_CallersGetTimeoutAfterActivationTimeout()
+    {
+        Probe.BlockActivation = true;
+        var grain = Grains.GetGrain<IFailingGrain>("hang");
+        var call = grain.Ping();
+        await TestWait.UntilAsync(() => Probe.Entered("activate") == 1, "OnActivateAsync started");
+
+        // Response timeout is 10 s in this fixture; the activation timeout is the default 30 s, so advance in steps
+        // that stay below the response timeout for a second call issued just before the activation gives up.
+        Silo.Time.Advance(TimeSpan.FromSeconds(25));
+        var late = grain.Ping();
+        Silo.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => TestWait.CompletesAsync(late, "Ping waiting on a hung activation"));
+        Assert.Contains("OnActivateAsync", ex.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<TimeoutException>(() => TestWait.CompletesAsync(call, "first Ping (response timeout)"));
+    }
+
+    [Fact]
+    public async Task Deactivation_MessagesArrivingWhileDeactivating_AreHeldThenServedByNewActivation()
+    {
+        Probe.BlockDeactivation = true;
+        var grain = Grains.GetGrain<ITestGrain>("slowdeact");
+        await grain.Enter(1);
+        var activation = ActivationOf("test", "slowdeact");
+        await grain.Deactivate();
+        await TestWait.UntilAsync(() => Probe.Entered("deactivate") == 1, "OnDeactivateAsync started");
+
+        var held = Enumerable.Range(10, 5).Select(grain.Enter).ToArray();
+
+        Assert.Equal(ActivationState.Deactivating, activation.State);
+        Assert.All(held, call => Assert.False(call.IsCompleted, "a message must not be served by a deactivating activation"));
+        Assert.Equal(1, Probe.ActivationCount("slowdeact"));
+        Probe.BlockDeactivation = false;
+        Probe.Open("deactivate");
+        await TestWait.CompletesAsync(Task.WhenAll(held), "held calls");
+        Assert.Equal(2, Probe.ActivationCount("slowdeact"));
+        var sequence = await grain.GetSequence();
+        Assert.Equal([10, 11, 12, 13, 14], sequence);
+    }
+
+    [Fact]
     public async Task Activation_ConcurrentFirstCalls_CreateExactlyOneActivation()
     {
         var grain = Grains.GetGrain<ITestGrain>("single");

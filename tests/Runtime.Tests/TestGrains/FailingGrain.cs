@@ -6,6 +6,12 @@ internal sealed class FailingGrain(TestProbe probe) : Grain, IFailingGrain
     {
         Interlocked.Increment(ref probe.ActivationAttempts);
         await Task.Yield();
+        if (probe.BlockActivation)
+        {
+            // Ignores the token on purpose: the runtime must still give up after ActivationTimeout.
+            await probe.WaitGate("activate");
+        }
+
         if (probe.FailActivation)
         {
             throw new InvalidOperationException("activation failed on purpose");

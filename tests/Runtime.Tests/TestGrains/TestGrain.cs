@@ -16,10 +16,14 @@ internal sealed class TestGrain(TestProbe probe) : Grain, ITestGrain
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (probe.BlockDeactivation)
+        {
+            await probe.WaitGate("deactivate");
+        }
+
         probe.Deactivations.Enqueue((GetPrimaryKeyString(), reason));
-        return Task.CompletedTask;
     }
 
     public async Task<int> Enter(int sequence)

@@ -21,6 +21,10 @@ public sealed class TestProbe
 
     public volatile bool FailActivation;
 
+    public volatile bool BlockActivation;
+
+    public volatile bool BlockDeactivation;
+
     public int ActivationAttempts;
 
     public int MaxInside => Volatile.Read(ref _maxInside);

@@ -5,14 +5,17 @@ using Switchboard.Runtime.Catalog;
 using Switchboard.Runtime.Configuration;
 using Switchboard.Runtime.Diagnostics;
 using Switchboard.Runtime.Messaging;
+using Switchboard.Runtime.Observers;
 
 namespace Switchboard.Runtime.Hosting;
 
 /// <summary>Silo lifecycle: starts idle collection; on shutdown stops it and deactivates every activation
-/// (OnDeactivateAsync with <see cref="DeactivationReason.ShuttingDown"/>) within the host's stop token.</summary>
+/// (OnDeactivateAsync with <see cref="DeactivationReason.ShuttingDown"/>) within the host's stop token, then drops
+/// all observer registrations. Calls arriving after shutdown began fail with <see cref="SiloUnavailableException"/>.</summary>
 internal sealed class SiloHostedService(
     GrainCatalog catalog,
     GrainCollector collector,
+    ObserverRegistry observers,
     SiloIdentity identity,
     IOptions<MessagingOptions> messagingOptions,
     IOptions<GrainCollectionOptions> collectionOptions,
@@ -28,6 +31,13 @@ internal sealed class SiloHostedService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         collector.Stop();
-        await catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            observers.Clear();
+        }
     }
 }

@@ -55,6 +55,23 @@ internal sealed class ObserverRegistry(MessageCenter messageCenter, SiloIdentity
         return true;
     }
 
+    /// <summary>Unregisters every observer (silo shutdown); later calls to them are rejected.</summary>
+    public void Clear()
+    {
+        ObserverEntry[] entries;
+        lock (_lock)
+        {
+            entries = [.. _byObject.Values];
+            _byObject.Clear();
+            _byId.Clear();
+        }
+
+        foreach (var entry in entries)
+        {
+            entry.Stop();
+        }
+    }
+
     public void Deliver(Message message, SerializationContext context)
     {
         if (!_byId.TryGetValue(message.Target, out var entry))

@@ -29,6 +29,10 @@ public interface ITestGrain : IGrainWithStringKey
 
     Task StartTimer(int dueSeconds, int periodSeconds, bool keepAlive, bool interleave, string gate, bool fail);
 
+    Task ChangeTimer(int dueSeconds, int periodSeconds);
+
+    Task StopTimer();
+
     Task Deactivate();
 
     Task DelayDeactivation(int seconds);

@@ -9,6 +9,7 @@ internal sealed class TestGrain(TestProbe probe) : Grain, ITestGrain
     private readonly List<int> _sequence = [];
     private int _oneWayCount;
     private List<string> _stored = [];
+    private IGrainTimer? _timer;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -101,7 +102,7 @@ internal sealed class TestGrain(TestProbe probe) : Grain, ITestGrain
     public Task StartTimer(int dueSeconds, int periodSeconds, bool keepAlive, bool interleave, string gate, bool fail)
     {
         var ticks = 0;
-        RegisterGrainTimer(async ct =>
+        _timer = RegisterGrainTimer(async ct =>
         {
             probe.TickStarted();
             try
@@ -128,6 +129,18 @@ internal sealed class TestGrain(TestProbe probe) : Grain, ITestGrain
             KeepAlive = keepAlive,
             Interleave = interleave,
         });
+        return Task.CompletedTask;
+    }
+
+    public Task ChangeTimer(int dueSeconds, int periodSeconds)
+    {
+        _timer!.Change(TimeSpan.FromSeconds(dueSeconds), TimeSpan.FromSeconds(periodSeconds));
+        return Task.CompletedTask;
+    }
+
+    public Task StopTimer()
+    {
+        _timer!.Dispose();
         return Task.CompletedTask;
     }
 

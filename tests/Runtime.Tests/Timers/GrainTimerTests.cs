@@ -66,6 +66,41 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     }
 
     [Fact]
+    public async Task Timer_Disposed_StopsTicking()
+    {
+        var grain = Grains.GetGrain<ITestGrain>("stop");
+        await grain.StartTimer(1, 1, keepAlive: false, interleave: false, gate: "", fail: false);
+        var activation = ActivationOf("test", "stop");
+        await WaitQuiescent(activation);
+        Silo.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitTickDone(activation, 1);
+
+        await grain.StopTimer();
+        Silo.Time.Advance(TimeSpan.FromSeconds(5));
+        await grain.Peek();
+
+        Assert.Equal(1, Probe.TicksStarted);
+        Assert.Equal(0, activation.TimerCount);
+    }
+
+    [Fact]
+    public async Task Timer_Changed_UsesNewDueTimeAndPeriod()
+    {
+        var grain = Grains.GetGrain<ITestGrain>("change");
+        await grain.StartTimer(60, 60, keepAlive: false, interleave: false, gate: "", fail: false);
+        var activation = ActivationOf("test", "change");
+
+        await grain.ChangeTimer(5, 2);
+        await WaitQuiescent(activation);
+        Silo.Time.Advance(TimeSpan.FromSeconds(5));
+        await WaitTickDone(activation, 1);
+        Silo.Time.Advance(TimeSpan.FromSeconds(2));
+        await WaitTickDone(activation, 2);
+
+        Assert.Equal(2, Probe.TicksStarted);
+    }
+
+    [Fact]
     public async Task Timer_OnDeactivation_IsDisposedAndStopsTicking()
     {
         var grain = Grains.GetGrain<ITestGrain>("dispose");

@@ -25,6 +25,8 @@ internal static class TestGrainManualCode
         new("DelayDeactivation", F.None, async (t, r, w) => await ((ITestGrain)t).DelayDeactivation(r.ReadVarInt32())),
         new("Notify", F.None, async (t, r, w) => await ((ITestGrain)t).Notify(
             ManualCodec.ReadReference<ITestObserver>(r), r.ReadVarInt32(), r.ReadBoolean())),
+        new("ChangeTimer", F.None, async (t, r, w) => await ((ITestGrain)t).ChangeTimer(r.ReadVarInt32(), r.ReadVarInt32())),
+        new("StopTimer", F.None, async (t, r, w) => await ((ITestGrain)t).StopTimer()),
     ]);
 
     public static GrainInterfaceDescriptor Descriptor { get; } = new(
@@ -67,6 +69,14 @@ internal static class TestGrainManualCode
             w.WriteString(gate);
             w.WriteBoolean(fail);
         });
+
+        public Task ChangeTimer(int dueSeconds, int periodSeconds) => Call(14, w =>
+        {
+            w.WriteVarInt32(dueSeconds);
+            w.WriteVarInt32(periodSeconds);
+        });
+
+        public Task StopTimer() => Call(15, _ => { });
 
         public Task Deactivate() => Call(11, _ => { });
 

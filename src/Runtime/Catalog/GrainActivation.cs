@@ -436,7 +436,7 @@ internal sealed class GrainActivation : IGrainContext
         _deactivated.TrySetResult();
         foreach (var message in held)
         {
-            _catalog.Deliver(message);
+            _catalog.Deliver(message.Forwarded());
         }
     }
 

@@ -18,6 +18,7 @@ namespace Switchboard.Runtime.Catalog;
 ///   only the winner is started, so exactly one grain instance is created.
 /// - An activation removes itself from the table when it becomes invalid (deactivated or failed). A message that meets
 ///   an invalid activation removes that exact entry (compare-and-remove) and retries on a fresh one.
+/// - A message held by a deactivating activation is forwarded to the next one at most <see cref="MaxForwardCount"/> times.
 /// - Messages the catalog cannot place (unknown interface, method or grain type; silo stopping) are rejected: requests
 ///   get a Rejected response at once, one-way messages are logged. Nothing is silently dropped.
 /// Failure modes: re-delivery of held messages after a deactivation may interleave with messages that arrived in the
@@ -27,6 +28,10 @@ internal sealed class GrainCatalog
 {
     // A message can meet an invalid activation only while it is leaving the table; a few retries always suffice.
     private const int MaxPlacementAttempts = 8;
+
+    // Orleans' limit: a message handed on by more deactivations than this is failed, so a grain that deactivates
+    // itself during activation cannot bounce a message forever.
+    internal const int MaxForwardCount = 2;
 
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
     private readonly GrainClassRegistry _grainClasses;
@@ -64,6 +69,13 @@ internal sealed class GrainCatalog
         if (_stopping)
         {
             _messageCenter.Reject(message, new SiloUnavailableException($"Silo {_messageCenter.LocalId} is shutting down."));
+            return;
+        }
+
+        if (message.ForwardCount > MaxForwardCount)
+        {
+            _messageCenter.Reject(message, new InvalidOperationException(
+                $"Message to {message.Target} was forwarded by {message.ForwardCount} deactivating activations; giving up."));
             return;
         }
 

@@ -30,6 +30,24 @@ internal sealed class Message
     /// <summary>Identity of the silo or client that sent the request; responses go back to it.</summary>
     public required string SenderId { get; init; }
 
+    /// <summary>How many times the message was handed from a deactivating activation to the next one.</summary>
+    public int ForwardCount { get; init; }
+
+    /// <summary>A copy with <see cref="ForwardCount"/> incremented (the body is shared: it is immutable).</summary>
+    public Message Forwarded() => new()
+    {
+        Kind = Kind,
+        RequestId = RequestId,
+        Target = Target,
+        InterfaceId = InterfaceId,
+        MethodId = MethodId,
+        Flags = Flags,
+        Body = Body,
+        Status = Status,
+        SenderId = SenderId,
+        ForwardCount = ForwardCount + 1,
+    };
+
     /// <summary>Builds the response to this request.</summary>
     public Message CreateResponse(ResponseStatus status, ReadOnlyMemory<byte> body) => new()
     {

@@ -69,6 +69,19 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     }
 
     [Fact]
+    public async Task Deactivation_GrainDeactivatesWhileActivating_MessageFailsAfterForwardLimit()
+    {
+        Probe.DeactivateDuringActivation = true;
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => TestWait.CompletesAsync(Grains.GetGrain<ITestGrain>("bounce").Enter(1), "Enter on a self-deactivating grain"));
+
+        Assert.Contains("forwarded", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(GrainCatalog.MaxForwardCount + 1, Probe.ActivationCount("bounce"));
+        Assert.Equal(0, Probe.MaxInside);
+    }
+
+    [Fact]
     public async Task Activation_ConcurrentFirstCalls_CreateExactlyOneActivation()
     {
         var grain = Grains.GetGrain<ITestGrain>("single");

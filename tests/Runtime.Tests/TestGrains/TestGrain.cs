@@ -14,6 +14,11 @@ internal sealed class TestGrain(TestProbe probe) : Grain, ITestGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         probe.Activations.Enqueue(GetPrimaryKeyString());
+        if (probe.DeactivateDuringActivation)
+        {
+            DeactivateOnIdle();
+        }
+
         return Task.CompletedTask;
     }
 

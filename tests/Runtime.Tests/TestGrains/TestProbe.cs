@@ -25,6 +25,8 @@ public sealed class TestProbe
 
     public volatile bool BlockDeactivation;
 
+    public volatile bool DeactivateDuringActivation;
+
     public int ActivationAttempts;
 
     public int MaxInside => Volatile.Read(ref _maxInside);

@@ -68,12 +68,12 @@ internal static class BuiltInCodecs
         if (definition == typeof(List<>) || definition == typeof(IList<>) || definition == typeof(IReadOnlyList<>)
             || definition == typeof(IReadOnlyCollection<>) || definition == typeof(ICollection<>))
         {
-            return Activator.CreateInstance(typeof(SequenceCodec<,>).MakeGenericType(type, arguments[0]), false);
+            return Activator.CreateInstance(typeof(SequenceCodec<,>).MakeGenericType(type, arguments[0]), [false]);
         }
 
         if (definition == typeof(IEnumerable<>))
         {
-            return Activator.CreateInstance(typeof(SequenceCodec<,>).MakeGenericType(type, arguments[0]), true);
+            return Activator.CreateInstance(typeof(SequenceCodec<,>).MakeGenericType(type, arguments[0]), [true]);
         }
 
         if (definition == typeof(HashSet<>) || definition == typeof(ISet<>))

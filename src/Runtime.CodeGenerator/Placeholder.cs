@@ -1,1 +1,0 @@
-// The generator lands here (see GrainCodeGenerator.cs).

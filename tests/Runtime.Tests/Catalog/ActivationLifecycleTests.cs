@@ -51,7 +51,7 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
         Probe.BlockDeactivation = true;
         var grain = Grains.GetGrain<ITestGrain>("slowdeact");
         await grain.Enter(1);
-        var activation = ActivationOf("test", "slowdeact");
+        var activation = ActivationOf("rt-test", "slowdeact");
         await grain.Deactivate();
         await TestWait.UntilAsync(() => Probe.Entered("deactivate") == 1, "OnDeactivateAsync started");
 
@@ -129,7 +129,7 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     {
         var grain = Grains.GetGrain<ITestGrain>("idle");
         await grain.Enter(1);
-        var activation = ActivationOf("test", "idle");
+        var activation = ActivationOf("rt-test", "idle");
         await WaitQuiescent(activation);
 
         Silo.Time.Advance(TimeSpan.FromMinutes(1));
@@ -146,7 +146,7 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     {
         var grain = Grains.GetGrain<ITestGrain>("busy");
         await grain.Enter(1);
-        var activation = ActivationOf("test", "busy");
+        var activation = ActivationOf("rt-test", "busy");
 
         for (var minute = 0; minute < 5; minute++)
         {
@@ -164,7 +164,7 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     {
         var grain = Grains.GetGrain<ITestGrain>("delay");
         await grain.DelayDeactivation(5 * 60);
-        var activation = ActivationOf("test", "delay");
+        var activation = ActivationOf("rt-test", "delay");
         await WaitQuiescent(activation);
 
         for (var minute = 1; minute <= 4; minute++)

@@ -2,6 +2,7 @@ using Switchboard.Runtime;
 
 namespace Switchboard.Runtime.Tests.TestGrains;
 
+[GrainType("rt-failing")]
 public interface IFailingGrain : IGrainWithStringKey
 {
     Task<int> Ping();

@@ -2,6 +2,7 @@ using Switchboard.Runtime;
 
 namespace Switchboard.Runtime.Tests.TestGrains;
 
+[GrainType("rt-test")]
 public interface ITestGrain : IGrainWithStringKey
 {
     Task<int> Enter(int sequence);

@@ -12,7 +12,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     {
         var grain = Grains.GetGrain<ITestGrain>("fail");
         await grain.StartTimer(1, 1, keepAlive: false, interleave: false, gate: "", fail: true);
-        var activation = ActivationOf("test", "fail");
+        var activation = ActivationOf("rt-test", "fail");
         await WaitQuiescent(activation);
 
         for (var tick = 1; tick <= 3; tick++)
@@ -38,7 +38,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
         Assert.Equal(1, Probe.TicksStarted);
 
         Probe.Open("tick");
-        var activation = ActivationOf("test", "slow");
+        var activation = ActivationOf("rt-test", "slow");
         await WaitTickDone(activation, 1);
         Silo.Time.Advance(TimeSpan.FromSeconds(9));
         await grain.Peek();
@@ -70,7 +70,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     {
         var grain = Grains.GetGrain<ITestGrain>("stop");
         await grain.StartTimer(1, 1, keepAlive: false, interleave: false, gate: "", fail: false);
-        var activation = ActivationOf("test", "stop");
+        var activation = ActivationOf("rt-test", "stop");
         await WaitQuiescent(activation);
         Silo.Time.Advance(TimeSpan.FromSeconds(1));
         await WaitTickDone(activation, 1);
@@ -88,7 +88,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     {
         var grain = Grains.GetGrain<ITestGrain>("change");
         await grain.StartTimer(60, 60, keepAlive: false, interleave: false, gate: "", fail: false);
-        var activation = ActivationOf("test", "change");
+        var activation = ActivationOf("rt-test", "change");
 
         await grain.ChangeTimer(5, 2);
         await WaitQuiescent(activation);
@@ -105,7 +105,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     {
         var grain = Grains.GetGrain<ITestGrain>("dispose");
         await grain.StartTimer(1, 1, keepAlive: true, interleave: false, gate: "", fail: false);
-        var activation = ActivationOf("test", "dispose");
+        var activation = ActivationOf("rt-test", "dispose");
         await WaitQuiescent(activation);
         Silo.Time.Advance(TimeSpan.FromSeconds(1));
         await WaitTickDone(activation, 1);
@@ -124,7 +124,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     {
         var grain = Grains.GetGrain<ITestGrain>("nokeep");
         await grain.StartTimer(30, 30, keepAlive: false, interleave: false, gate: "", fail: false);
-        var activation = ActivationOf("test", "nokeep");
+        var activation = ActivationOf("rt-test", "nokeep");
         await WaitQuiescent(activation);
 
         for (var tick = 1; tick <= 4 && activation.State == ActivationState.Valid; tick++)
@@ -143,7 +143,7 @@ public sealed class GrainTimerTests(ITestOutputHelper output) : SiloFixture(outp
     {
         var grain = Grains.GetGrain<ITestGrain>("keep");
         await grain.StartTimer(30, 30, keepAlive: true, interleave: false, gate: "", fail: false);
-        var activation = ActivationOf("test", "keep");
+        var activation = ActivationOf("rt-test", "keep");
         await WaitQuiescent(activation);
 
         for (var tick = 1; tick <= 10; tick++)

@@ -1,156 +1,144 @@
-// Why a source generator: grain calls cross a serialization boundary even in one process (so that a network can
-// sit between caller and grain without changing grain code), and the media hot path makes ~50 calls per second per
-// call. Generating proxies, invokers and serializers at compile time gives direct, reflection-free dispatch
-// (a switch on the method id calling the interface method) and turns unsupported signatures into compile errors
-// instead of run-time surprises.
-//
-// What is generated for a compilation:
-//  - for every interface that extends IGrainWithStringKey or IGrainObserver: a proxy (a GrainReference subclass that
-//    writes the arguments with the runtime codec) and an IGrainInvoker (reads the arguments, calls the method,
-//    writes the result);
-//  - for every class, record or struct marked [GenerateSerializer]: an IFieldCodec<T>;
-//  - one [ModuleInitializer] that registers all of the above, so no assembly scanning is needed at run time.
-// Method ids are ordinals over the flattened method list (inherited grain interfaces first); interface ids are
-// FNV-1a hashes of the interface's full metadata name. Both are stable as long as declarations keep their order.
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Text;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using Switchboard.Runtime.CodeGenerator.Emit;
+using Switchboard.Runtime.CodeGenerator.Model;
 
 namespace Switchboard.Runtime.CodeGenerator;
 
-/// <summary>Emits grain proxies, invokers and serializers.</summary>
+/// <summary>
+/// Emits, for each compilation that references Switchboard.Runtime:
+/// a proxy (<c>XProxy : GrainReference, IX</c>) and an invoker (<c>XInvoker : IGrainInvoker</c>) per grain or
+/// observer interface declared in the compilation, a codec (<c>XCodec : IFieldCodec&lt;X&gt;</c>) per
+/// <c>[GenerateSerializer]</c> class, record or struct, and one module initializer that registers them all.
+/// </summary>
+/// <remarks>
+/// Why a source generator rather than reflection at run time:
+/// <list type="bullet">
+/// <item>The hot path (every media frame is a grain call) does no reflection, no <c>MethodInfo.Invoke</c>, no boxing of
+/// arguments into object arrays and no dynamic code: a call is a switch on the method id and a direct interface call,
+/// and each argument goes through a statically typed, cached codec.</item>
+/// <item>Unsupported shapes (non-task return types, <c>[OneWay]</c> with a result, generic methods, by-ref
+/// parameters, properties on grain interfaces, duplicate field ids, members that cannot be restored) are compile
+/// errors (SBGENxxx) at the declaration, not runtime surprises on first call.</item>
+/// <item>Generated code is plain C# that can be read, stepped through, and trimmed or AOT-compiled.</item>
+/// </list>
+/// Wire contract: interface id = FNV-1a 32-bit of the interface's CLR full name; method id = position in the
+/// flattened method list (base interfaces first). Both sides must be built from the same interface source.
+/// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class GrainCodeGenerator : IIncrementalGenerator
 {
+    private const string GenerateSerializerAttribute = "Switchboard.Runtime.GenerateSerializerAttribute";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        context.RegisterSourceOutput(context.CompilationProvider, static (output, compilation) => Generate(output, compilation));
+        var interfaces = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                static (node, _) => node is InterfaceDeclarationSyntax { BaseList.Types.Count: > 0 },
+                static (ctx, ct) => AnalyzeInterface(ctx, ct))
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
+            .Collect();
+
+        var serializers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                GenerateSerializerAttribute,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax,
+                static (ctx, _) => ctx.TargetSymbol is INamedTypeSymbol type && type.TypeKind != TypeKind.Enum
+                    ? SerializerAnalyzer.Analyze(type)
+                    : null)
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
+            .Collect();
+
+        var compilationInfo = context.CompilationProvider.Select(static (c, _) => new CompilationInfo(
+            c.AssemblyName ?? "Assembly",
+            c.GetTypeByMetadataName("Switchboard.Runtime.IGrainWithStringKey") is not null));
+
+        context.RegisterSourceOutput(
+            interfaces.Combine(serializers).Combine(compilationInfo),
+            static (spc, input) => Execute(spc, input.Left.Left, input.Left.Right, input.Right));
     }
 
-    private static void Generate(SourceProductionContext output, Compilation compilation)
+    private static InterfaceModel? AnalyzeInterface(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
-        var symbols = KnownSymbols.Create(compilation);
-        if (symbols is null)
+        if (context.SemanticModel.GetDeclaredSymbol(context.Node, cancellationToken) is not INamedTypeSymbol type
+            || !InterfaceAnalyzer.IsGrainOrObserver(type, out var isObserver))
         {
-            return; // Not referencing the runtime: nothing to do.
+            return null;
         }
 
-        var grainInterfaces = new List<INamedTypeSymbol>();
-        var serializable = new List<INamedTypeSymbol>();
-        foreach (var type in AllTypes(compilation.Assembly.GlobalNamespace))
-        {
-            if (type.TypeKind == TypeKind.Interface && symbols.IsGrainOrObserverInterface(type))
-            {
-                grainInterfaces.Add(type);
-            }
-            else if (type.TypeKind is TypeKind.Class or TypeKind.Struct && HasAttribute(type, symbols.GenerateSerializer))
-            {
-                serializable.Add(type);
-            }
-        }
+        return InterfaceAnalyzer.Analyze(type, isObserver);
+    }
 
-        if (grainInterfaces.Count == 0 && serializable.Count == 0)
+    private static void Execute(
+        SourceProductionContext context,
+        ImmutableArray<InterfaceModel> interfaceModels,
+        ImmutableArray<SerializerModel> serializerModels,
+        CompilationInfo compilation)
+    {
+        if (!compilation.ReferencesRuntime)
         {
             return;
         }
 
-        var source = new StringBuilder();
-        source.AppendLine("// <auto-generated/>");
-        source.AppendLine("#nullable enable");
-        source.AppendLine("#pragma warning disable CS1591, CS0618, CA2255, CA1812, CA1852, CS8669");
-        source.AppendLine("namespace Switchboard.Generated");
-        source.AppendLine("{");
-        var registrations = new List<string>();
-        foreach (var type in grainInterfaces)
+        // Partial interfaces and partial types produce one model per declaration; keep one of each.
+        var interfaces = new List<InterfaceModel>();
+        var seen = new HashSet<string>();
+        foreach (var model in interfaceModels.OrderBy(static m => m.MetadataName, System.StringComparer.Ordinal))
         {
-            InterfaceEmitter.Emit(output, symbols, type, source, registrations);
-        }
-
-        foreach (var type in serializable)
-        {
-            SerializerEmitter.Emit(output, symbols, type, source, registrations);
-        }
-
-        var assemblyName = Sanitize(compilation.AssemblyName ?? "Assembly");
-        source.AppendLine($"    internal static class GeneratedRegistration_{assemblyName}");
-        source.AppendLine("    {");
-        source.AppendLine("        [global::System.Runtime.CompilerServices.ModuleInitializer]");
-        source.AppendLine("        internal static void Register()");
-        source.AppendLine("        {");
-        foreach (var line in registrations)
-        {
-            source.Append("            ").AppendLine(line);
-        }
-
-        source.AppendLine("        }");
-        source.AppendLine("    }");
-        source.AppendLine("}");
-        output.AddSource("Switchboard.Generated.g.cs", source.ToString());
-    }
-
-    internal static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns)
-    {
-        foreach (var type in ns.GetTypeMembers())
-        {
-            foreach (var nested in WithNested(type))
+            if (!seen.Add(model.MetadataName))
             {
-                yield return nested;
+                continue;
             }
-        }
 
-        foreach (var child in ns.GetNamespaceMembers())
-        {
-            foreach (var type in AllTypes(child))
+            if (model.Diagnostics.Count > 0)
             {
-                yield return type;
-            }
-        }
-    }
+                foreach (var diagnostic in model.Diagnostics)
+                {
+                    context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
 
-    private static IEnumerable<INamedTypeSymbol> WithNested(INamedTypeSymbol type)
-    {
-        yield return type;
-        foreach (var nested in type.GetTypeMembers())
+                continue;
+            }
+
+            interfaces.Add(model);
+            context.AddSource(model.MetadataName.Replace('+', '.') + ".g.cs", SourceText.From(InterfaceEmitter.Emit(model), System.Text.Encoding.UTF8));
+        }
+
+        var serializers = new List<SerializerModel>();
+        var seenTypes = new HashSet<string>();
+        foreach (var model in serializerModels.OrderBy(static m => m.FullyQualifiedName, System.StringComparer.Ordinal))
         {
-            foreach (var inner in WithNested(nested))
+            if (!seenTypes.Add(model.FullyQualifiedName))
             {
-                yield return inner;
+                continue;
             }
-        }
-    }
 
-    internal static bool HasAttribute(ISymbol symbol, INamedTypeSymbol attribute)
-        => symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
-
-    internal static AttributeData? GetAttribute(ISymbol symbol, INamedTypeSymbol attribute)
-        => symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
-
-    internal static string Sanitize(string name)
-    {
-        var builder = new StringBuilder(name.Length);
-        foreach (var c in name)
-        {
-            builder.Append(char.IsLetterOrDigit(c) ? c : '_');
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>True when code in the same assembly can name the type (no private or protected nesting).</summary>
-    internal static bool IsAccessible(INamedTypeSymbol type)
-    {
-        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
-        {
-            if (named.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            if (model.Diagnostics.Count > 0)
             {
-                return false;
+                foreach (var diagnostic in model.Diagnostics)
+                {
+                    context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+
+                continue;
             }
+
+            serializers.Add(model);
+            var hint = model.FullyQualifiedName.Replace("global::", string.Empty) + ".Codec.g.cs";
+            context.AddSource(hint, SourceText.From(CodecEmitter.Emit(model), System.Text.Encoding.UTF8));
         }
 
-        return true;
+        if (interfaces.Count > 0 || serializers.Count > 0)
+        {
+            context.AddSource("Switchboard.Registration.g.cs", SourceText.From(RegistrationEmitter.Emit(compilation.AssemblyName, interfaces, serializers), System.Text.Encoding.UTF8));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Switchboard.Runtime.Serialization.Codecs;
 
 namespace Switchboard.Runtime.Serialization;
 
@@ -23,6 +24,12 @@ public static class CodecRegistry
         if (Codecs.TryGetValue(typeof(T), out var codec))
         {
             return (IFieldCodec<T>)codec;
+        }
+
+        // Built-in shapes: created once per closed type, then served from the table.
+        if (BuiltInCodecs.TryCreate(typeof(T)) is { } builtIn)
+        {
+            return (IFieldCodec<T>)Codecs.GetOrAdd(typeof(T), builtIn);
         }
 
         // Generated codecs register from their module's initializer, which has not necessarily run yet.

@@ -1,3 +1,4 @@
+using System.Text;
 using Switchboard.Runtime.Invocation;
 using Switchboard.Runtime.Serialization;
 
@@ -5,188 +6,261 @@ namespace Switchboard.Runtime.Tests.CodeGeneration;
 
 public sealed class GeneratedCodeTests
 {
-    [Fact]
-    public async Task Invoker_UnknownMethodId_ThrowsCodecException()
+    private readonly LoopbackRuntime _runtime = new();
+    private readonly TestGrain _grain = new();
+    private readonly ITestDerivedGrain _reference;
+
+    public GeneratedCodeTests()
     {
-        var descriptor = GrainInterfaceRegistry.Get(typeof(IGeneratedTestGrain));
+        _reference = _runtime.GetGrain<ITestDerivedGrain>("g1");
+        _runtime.Host(new GrainId("custom-derived", "g1"), _grain);
+    }
+
+    [Fact]
+    public void Invoker_UnknownMethodId_ThrowsCodecException()
+    {
+        var invoker = GrainInterfaceRegistry.Get(typeof(ITestGrain)).Invoker;
+
+        Assert.Throws<CodecException>(() => invoker.GetFlags(7));
+        Assert.Throws<CodecException>(() => invoker.GetMethodName(ushort.MaxValue));
+    }
+
+    [Fact]
+    public async Task InvokerInvokeAsync_UnknownMethodId_ThrowsCodecException()
+    {
+        var invoker = GrainInterfaceRegistry.Get(typeof(ITestGrain)).Invoker;
         using var result = new CodecWriter();
 
-        await Assert.ThrowsAsync<CodecException>(
-            async () => await descriptor.Invoker.InvokeAsync(new TestGrain(), 999, new CodecReader(Array.Empty<byte>()), result));
-        Assert.Throws<CodecException>(() => descriptor.Invoker.GetFlags(999));
+        await Assert.ThrowsAsync<CodecException>(async () => await invoker.InvokeAsync(_grain, 99, new CodecReader(Array.Empty<byte>()), result));
     }
 
     [Fact]
-    public void Serializer_FieldCountMismatch_ThrowsCodecExceptionNamingType()
+    public async Task InvokerInvokeAsync_TruncatedArguments_ThrowsCodecException()
     {
-        using var writer = new CodecWriter();
-        writer.WriteByte(1);
-        writer.WriteVarUInt32(2);
+        var invoker = GrainInterfaceRegistry.Get(typeof(ITestGrain)).Invoker;
+        using var result = new CodecWriter();
 
-        var error = Assert.Throws<CodecException>(() => new CodecReader(writer.ToArray()).Read<Payload>());
-        Assert.Contains("Payload", error.Message, StringComparison.Ordinal);
+        // Method 4 (Notify) takes a string; a length prefix of 5 with no bytes after it is truncated.
+        await Assert.ThrowsAsync<CodecException>(async () => await invoker.InvokeAsync(_grain, 4, new CodecReader(new byte[] { 5 }), result));
+        Assert.Empty(_grain.Log);
     }
 
     [Fact]
-    public void Serializer_NullInNonNullableField_ThrowsCodecException()
+    public async Task Proxy_LocalObjectPassedAsObserver_ThrowsInvalidOperation()
     {
-        using var writer = new CodecWriter();
-        writer.WriteByte(1);
-        writer.WriteVarUInt32(3);
-        writer.WriteString(null);
-        writer.Write<IReadOnlyList<int>>([]);
-        writer.WriteString(null);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => _reference.Subscribe(new TestObserver(), null));
 
-        Assert.Throws<CodecException>(() => new CodecReader(writer.ToArray()).Read<Payload>());
+        Assert.Contains("pass a reference created by IGrainFactory", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_runtime.Calls);
     }
 
     [Fact]
-    public void Serializer_RecordAndInitClass_RoundTrip()
+    public void Registry_GrainInterfaces_RegisteredWithIdsAndGrainTypes()
     {
-        var payload = new Payload("n", [1, 2], null);
-        using var writer = new CodecWriter();
-        writer.Write(payload);
-        writer.Write(new MutableBag { Label = "L", Count = 3 });
-        var reader = new CodecReader(writer.ToArray());
+        var baseDescriptor = GrainInterfaceRegistry.Get(typeof(ITestGrain));
+        var derived = GrainInterfaceRegistry.Get(typeof(ITestDerivedGrain));
+        var observer = GrainInterfaceRegistry.Get(typeof(ITestObserver));
 
-        var copy = reader.Read<Payload>();
-        var bag = reader.Read<MutableBag>();
-
-        Assert.Equal(payload.Name, copy.Name);
-        Assert.Equal(payload.Values, copy.Values);
-        Assert.Null(copy.Note);
-        Assert.Equal(("L", 3), (bag.Label, bag.Count));
-    }
-
-    [Fact]
-    public void Registry_GeneratedInterfaces_HaveGrainTypesIdsAndFlags()
-    {
-        var grain = GrainInterfaceRegistry.Get(typeof(IGeneratedTestGrain));
-        var named = GrainInterfaceRegistry.Get(typeof(INamedGrain));
-        var observer = GrainInterfaceRegistry.Get(typeof(IEchoObserver));
-
-        Assert.Equal("generatedtest", grain.GrainType);
-        Assert.Equal("custom-name", named.GrainType);
+        Assert.Equal("test", baseDescriptor.GrainType);
+        Assert.Equal("custom-derived", derived.GrainType);
+        Assert.Equal(GrainId.ObserverType, observer.GrainType);
+        Assert.False(baseDescriptor.IsObserver);
         Assert.True(observer.IsObserver);
-        Assert.False(grain.IsObserver);
-        Assert.True(GrainInterfaceRegistry.TryGet(grain.InterfaceId, out var byId));
-        Assert.Same(grain, byId);
-        Assert.NotEqual(grain.InterfaceId, named.InterfaceId);
-
-        // Inherited methods come first: Base() is id 0.
-        Assert.Equal("IGeneratedTestGrain.Base", grain.Invoker.GetMethodName(0));
-        Assert.Equal(InvocationFlags.OneWay, grain.Invoker.GetFlags(5));
-        Assert.Equal(InvocationFlags.AlwaysInterleave, grain.Invoker.GetFlags(6));
-        Assert.Equal(InvocationFlags.ReadOnly, grain.Invoker.GetFlags(7));
-        Assert.Equal(InvocationFlags.None, grain.Invoker.GetFlags(2));
+        Assert.Equal(Fnv1a("Switchboard.Runtime.Tests.CodeGeneration.ITestGrain"), baseDescriptor.InterfaceId);
+        Assert.Equal(Fnv1a("Switchboard.Runtime.Tests.CodeGeneration.ITestDerivedGrain"), derived.InterfaceId);
+        Assert.True(GrainInterfaceRegistry.TryGet(derived.InterfaceId, out var byId));
+        Assert.Same(derived, byId);
+        Assert.True(GrainInterfaceRegistry.TryGetByGrainType("custom-derived", out var byType));
+        Assert.Same(derived, byType);
     }
 
     [Fact]
-    public async Task Proxy_EveryReturnKind_RoundTripsThroughBytes()
+    public void Invoker_MethodIds_InheritedFirstThenDeclarationOrder()
     {
-        var target = new TestGrain();
-        var runtime = new LoopbackRuntime(target);
-        var grain = (IGeneratedTestGrain)runtime.GetReference(typeof(IGeneratedTestGrain), new GrainId("generatedtest", "k"));
-        var payload = new Payload("p", [1, 2, 3], "note");
+        var invoker = GrainInterfaceRegistry.Get(typeof(ITestDerivedGrain)).Invoker;
+        string[] expected = ["Echo", "Record", "Sum", "Touch", "Notify", "Describe", "Subscribe", "Ping", "Count"];
 
-        Assert.Equal("base", await grain.Base());
-        await grain.Void(42);
-        var echoed = await grain.Echo(payload);
-        await grain.ValueVoid();
-        var sum = await grain.ValueSum([1, 2, 3]);
-        await grain.Fire("fired");
-        var query = await grain.Query();
-
-        Assert.Equal(42, target.LastVoid);
-        Assert.Equal(payload.Name, echoed.Name);
-        Assert.Equal(payload.Values, echoed.Values);
-        Assert.NotSame(payload, target.LastPayload);
-        Assert.NotSame(payload.Values, target.LastPayload!.Values);
-        Assert.True(target.ValueVoidCalled);
-        Assert.Equal(6, sum);
-        Assert.Equal("fired", await target.Fired.Task.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal(7, query);
-        Assert.Contains(runtime.Calls, c => c.Flags == InvocationFlags.OneWay);
+        Assert.Equal(expected, Enumerable.Range(0, expected.Length).Select(i => invoker.GetMethodName((ushort)i)));
+        Assert.Throws<CodecException>(() => invoker.GetMethodName((ushort)expected.Length));
     }
 
     [Fact]
-    public async Task Proxy_ObserverArgument_ArrivesAsReferenceThatCallsBack()
+    public void Invoker_Flags_FollowAttributes()
     {
-        var target = new TestGrain();
-        var runtime = new LoopbackRuntime(target);
-        var grain = (IGeneratedTestGrain)runtime.GetReference(typeof(IGeneratedTestGrain), new GrainId("generatedtest", "k"));
-        var observerReference = (IEchoObserver)runtime.GetReference(typeof(IEchoObserver), new GrainId(GrainId.ObserverType, "client/1"));
+        var invoker = GrainInterfaceRegistry.Get(typeof(ITestDerivedGrain)).Invoker;
 
-        var answer = await grain.Subscribe(observerReference);
-
-        Assert.Equal("sys.observer/client/1", answer);
-        Assert.IsAssignableFrom<GrainReference>(target.LastObserver);
-        Assert.NotSame(observerReference, target.LastObserver);
+        Assert.Equal(InvocationFlags.None, invoker.GetFlags(0));
+        Assert.Equal(InvocationFlags.OneWay, invoker.GetFlags(4));
+        Assert.Equal(InvocationFlags.AlwaysInterleave, invoker.GetFlags(5));
+        Assert.Equal(InvocationFlags.ReadOnly, invoker.GetFlags(6));
+        Assert.Equal(InvocationFlags.OneWay, invoker.GetFlags(7));
     }
 
     [Fact]
-    public void Proxy_PassingAnObjectInsteadOfAReference_ThrowsInvalidOperation()
+    public void Proxy_Identity_CarriesInterfaceAndGrainId()
     {
-        var runtime = new LoopbackRuntime(new TestGrain());
-        var grain = (IGeneratedTestGrain)runtime.GetReference(typeof(IGeneratedTestGrain), new GrainId("generatedtest", "k"));
+        var reference = Assert.IsAssignableFrom<GrainReference>(_reference);
 
-        // The proxy serializes arguments before returning its task, so the misuse surfaces at the call site.
-        Assert.Throws<InvalidOperationException>(() => { _ = grain.Subscribe(new LocalObserver()); });
+        Assert.Equal(typeof(ITestDerivedGrain), reference.InterfaceType);
+        Assert.Equal(GrainInterfaceRegistry.Get(typeof(ITestDerivedGrain)).InterfaceId, reference.InterfaceId);
+        Assert.Equal(new GrainId("custom-derived", "g1"), reference.GrainId);
     }
 
-    private sealed class LocalObserver : IEchoObserver
+    [Fact]
+    public async Task Echo_Record_ArrivesEqualButDistinctAndResultReturns()
     {
-        public Task Heard(string text) => Task.CompletedTask;
+        var payload = new TestPayload("név ✓", 3, [1, 2, 3], ["a", "b"], TestColor.Green);
+
+        var answer = await _reference.Echo(payload);
+
+        var received = Assert.IsType<TestPayload>(_grain.LastPayload);
+        Assert.NotSame(payload, received);
+        Assert.Equal(payload.Name, received.Name);
+        Assert.Equal(payload.Count, received.Count);
+        Assert.Equal(payload.Data, received.Data);
+        Assert.NotSame(payload.Data, received.Data);
+        Assert.Equal(payload.Tags, received.Tags);
+        Assert.Equal(TestColor.Green, received.Color);
+        Assert.Equal("név ✓!", answer.Name);
+        Assert.NotSame(received, answer);
+        Assert.Equal((typeof(ITestDerivedGrain), (ushort)0, InvocationFlags.None), _runtime.Calls.Single());
     }
 
-    private sealed class TestGrain : IGeneratedTestGrain
+    [Fact]
+    public async Task Echo_NullMembers_RoundTrip()
     {
-        public int LastVoid { get; private set; }
+        var answer = await _reference.Echo(new TestPayload("", null, null, [], TestColor.Red));
 
-        public Payload? LastPayload { get; private set; }
+        Assert.Null(answer.Count);
+        Assert.Null(answer.Data);
+        Assert.Empty(answer.Tags);
+        Assert.Equal("!", answer.Name);
+    }
 
-        public bool ValueVoidCalled { get; private set; }
-
-        public IEchoObserver? LastObserver { get; private set; }
-
-        public TaskCompletionSource<string> Fired { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> Base() => Task.FromResult("base");
-
-        public Task Void(int value)
+    [Fact]
+    public async Task Record_InitPropertiesClass_ArrivesEqualButDistinct()
+    {
+        var settings = new TestSettings
         {
-            LastVoid = value;
-            return Task.CompletedTask;
+            Label = null,
+            Timeout = TimeSpan.FromSeconds(42),
+            Extra = new Dictionary<string, string> { ["k"] = "v" },
+            NotSerialized = "changed",
+        };
+
+        await _reference.Record(settings);
+
+        var received = Assert.IsType<TestSettings>(_grain.LastSettings);
+        Assert.NotSame(settings, received);
+        Assert.Null(received.Label);
+        Assert.Equal(settings.Timeout, received.Timeout);
+        Assert.Equal(settings.Extra, received.Extra);
+        Assert.Equal("default", received.NotSerialized);
+    }
+
+    [Fact]
+    public async Task Sum_ListArgumentAndValueTaskResult_Computed()
+    {
+        List<int> values = [1, 2, 3, int.MaxValue - 6];
+
+        var sum = await _reference.Sum(values);
+
+        Assert.Equal(int.MaxValue, sum);
+        Assert.NotSame(values, _grain.LastValues);
+        Assert.Equal(values, _grain.LastValues);
+    }
+
+    [Fact]
+    public async Task Touch_ValueTaskVoid_Invoked()
+    {
+        await _reference.Touch();
+
+        Assert.Equal(["touch"], _grain.Log);
+        Assert.Equal((ushort)3, _runtime.Calls.Single().MethodId);
+    }
+
+    [Fact]
+    public async Task Notify_OneWay_GoesThroughOneWayPath()
+    {
+        await _reference.Notify("hello");
+        await _reference.Ping(7);
+        await Task.WhenAll(_runtime.OneWayTasks);
+
+        Assert.Equal(2, _runtime.OneWayTasks.Count);
+        Assert.Equal(["notify:hello", "ping:7"], _grain.Log);
+        Assert.All(_runtime.Calls, c => Assert.Equal(InvocationFlags.OneWay, c.Flags));
+    }
+
+    [Fact]
+    public async Task Describe_AlwaysInterleave_FlagSentAndResultReturned()
+    {
+        var text = await _reference.Describe();
+
+        Assert.Equal("test grain with 0 log entries", text);
+        Assert.Equal(InvocationFlags.AlwaysInterleave, _runtime.Calls.Single().Flags);
+    }
+
+    [Fact]
+    public async Task Subscribe_ObserverReference_RebuiltAndCallable()
+    {
+        var observerId = new GrainId(GrainId.ObserverType, "obs-1");
+        var observer = new TestObserver();
+        _runtime.Host(observerId, observer);
+        var observerReference = (ITestObserver)_runtime.GetReference(typeof(ITestObserver), observerId);
+
+        var answer = await _reference.Subscribe(observerReference, "n");
+        var withoutNote = await _reference.Subscribe(observerReference, null);
+
+        Assert.Equal("observed:subscribed/n", answer);
+        Assert.Equal("observed:subscribed", withoutNote);
+        Assert.Equal(["subscribed", "subscribed"], observer.Events);
+        Assert.Contains(_runtime.Calls, c => c.Interface == typeof(ITestObserver) && c.MethodId == 0);
+    }
+
+    [Fact]
+    public async Task Count_EnumerableArgumentAndDictionaryResult_RoundTrip()
+    {
+        var counts = await _reference.Count(["a", "b", "a"]);
+
+        Assert.Equal(2, counts["a"]);
+        Assert.Equal(1, counts["b"]);
+        Assert.Equal(2, counts.Count);
+    }
+
+    [Fact]
+    public void StructCodec_ConstructorAndField_RoundTrip()
+    {
+        var point = new TestPoint(-3, 4) { Tag = "t" };
+        using var writer = new CodecWriter();
+        writer.Write(point);
+
+        var read = new CodecReader(writer.ToArray()).Read<TestPoint>();
+
+        Assert.Equal(point, read);
+    }
+
+    [Fact]
+    public void ClassCodec_CountMismatch_ThrowsSchemaMismatch()
+    {
+        // Presence 1, then a field count of 2 where TestSettings has 3.
+        var ex = Assert.Throws<CodecException>(() => new CodecReader(new byte[] { 1, 2 }).Read<TestSettings>());
+
+        Assert.Contains("schema mismatch", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expected 3 fields, got 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClassCodec_BadPresenceByte_ThrowsCodecException()
+        => Assert.Throws<CodecException>(() => new CodecReader(new byte[] { 2, 3 }).Read<TestPayload>());
+
+    private static uint Fnv1a(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
         }
 
-        public Task<Payload> Echo(Payload payload)
-        {
-            LastPayload = payload;
-            return Task.FromResult(payload);
-        }
-
-        public ValueTask ValueVoid()
-        {
-            ValueVoidCalled = true;
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask<long> ValueSum(IReadOnlyList<long> values) => ValueTask.FromResult(values.Sum());
-
-        public Task Fire(string text)
-        {
-            Fired.TrySetResult(text);
-            return Task.CompletedTask;
-        }
-
-        public Task<int> Query() => Task.FromResult(7);
-
-        public Task<MutableBag> Bag(MutableBag bag) => Task.FromResult(bag);
-
-        public Task<string> Subscribe(IEchoObserver observer)
-        {
-            LastObserver = observer;
-            return Task.FromResult(((GrainReference)observer).GrainId.ToString());
-        }
+        return hash;
     }
 }

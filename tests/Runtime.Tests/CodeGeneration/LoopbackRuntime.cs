@@ -4,30 +4,51 @@ using Switchboard.Runtime.Serialization;
 namespace Switchboard.Runtime.Tests.CodeGeneration;
 
 /// <summary>
-/// A minimal runtime for generated code: serializes the call, dispatches it through the generated invoker to a
-/// local target and returns the serialized result. It proves the generated proxy/invoker pair round-trips through
-/// bytes without the catalog or scheduler.
+/// Test double of the runtime: takes the serialized arguments, finds the generated invoker through
+/// <see cref="GrainInterfaceRegistry"/> and runs it against a local object, returning the serialized result.
+/// Everything crosses as bytes, exactly as over a network.
 /// </summary>
-internal sealed class LoopbackRuntime(object target) : IGrainReferenceRuntime
+internal sealed class LoopbackRuntime : IGrainReferenceRuntime
 {
-    public SerializationContext SerializationContext => new(this);
+    private readonly Dictionary<GrainId, object> _targets = [];
 
-    public List<(ushort MethodId, InvocationFlags Flags)> Calls { get; } = [];
+    public LoopbackRuntime() => SerializationContext = new SerializationContext(this);
 
-    public async Task<ReadOnlyMemory<byte>> InvokeAsync(GrainReference reference, ushort methodId, InvocationFlags flags, CodecWriter arguments)
+    public SerializationContext SerializationContext { get; }
+
+    public List<(Type Interface, ushort MethodId, InvocationFlags Flags)> Calls { get; } = [];
+
+    public List<Task> OneWayTasks { get; } = [];
+
+    public void Host(GrainId id, object target) => _targets[id] = target;
+
+    public T GetGrain<T>(string key)
+        where T : IAddressable
+        => (T)(object)GetReference(typeof(T), new GrainId(GrainInterfaceRegistry.Get(typeof(T)).GrainType, key));
+
+    public async Task<ReadOnlyMemory<byte>> InvokeAsync(GrainReference target, ushort methodId, InvocationFlags flags, CodecWriter arguments)
     {
+        byte[] request;
         using (arguments)
         {
-            Calls.Add((methodId, flags));
-            var descriptor = GrainInterfaceRegistry.Get(reference.InterfaceType);
-            using var result = new CodecWriter();
-            await descriptor.Invoker.InvokeAsync(target, methodId, new CodecReader(arguments.ToArray(), SerializationContext), result);
-            return result.ToArray();
+            request = arguments.ToArray();
         }
+
+        Calls.Add((target.InterfaceType, methodId, flags));
+        var descriptor = GrainInterfaceRegistry.TryGet(target.InterfaceId, out var byId) ? byId : throw new InvalidOperationException("unknown interface id");
+        using var result = new CodecWriter();
+        var reader = new CodecReader(request, SerializationContext);
+        await descriptor.Invoker.InvokeAsync(_targets[target.GrainId], methodId, reader, result);
+        if (reader.Remaining != 0)
+        {
+            throw new InvalidOperationException($"{reader.Remaining} argument bytes were not consumed.");
+        }
+
+        return result.ToArray();
     }
 
-    public void InvokeOneWay(GrainReference reference, ushort methodId, InvocationFlags flags, CodecWriter arguments)
-        => _ = InvokeAsync(reference, methodId, flags, arguments);
+    public void InvokeOneWay(GrainReference target, ushort methodId, InvocationFlags flags, CodecWriter arguments)
+        => OneWayTasks.Add(InvokeAsync(target, methodId, flags, arguments));
 
     public GrainReference GetReference(Type interfaceType, GrainId grainId)
         => GrainInterfaceRegistry.Get(interfaceType).CreateReference(this, grainId);

@@ -39,12 +39,6 @@ public static class CodecRegistry
             return (IFieldCodec<T>)codec;
         }
 
-        if (BuiltInCodecs.TryCreate(typeof(T)) is IFieldCodec<T> builtIn)
-        {
-            Codecs.TryAdd(typeof(T), builtIn);
-            return builtIn;
-        }
-
         throw new CodecException($"No codec for {typeof(T)}: mark it [GenerateSerializer] or use a supported built-in type.");
     }
 }

@@ -283,7 +283,16 @@ internal sealed class SimulatedCall : IDisposable
         _control.ResetWrittenCount();
         TwilioMessages.WriteStop(_control, Identity, _sequence++);
         await _socket.SendAsync(_control.WrittenMemory, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+
+        // Give the server the first word after `stop`: an application may flush its last audio (the echo flushes its
+        // partial chunk) before closing, and a close frame from us would cut that off. If the server does not close
+        // within the drain period, we start the close handshake ourselves.
+        var serverClosed = await Task.WhenAny(_receive, Task.Delay(_options.Drain, _timeProvider, cancellationToken)).ConfigureAwait(false) == _receive;
+        if (!serverClosed && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "stop", cancellationToken).ConfigureAwait(false);
+        }
+        else if (_socket.State is WebSocketState.CloseReceived)
         {
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "stop", cancellationToken).ConfigureAwait(false);
         }

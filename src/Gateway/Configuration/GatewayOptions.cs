@@ -31,7 +31,7 @@ public sealed class GatewayOptions
     /// <summary>Default of <see cref="OutboundQueueCapacity"/>.</summary>
     public const int DefaultOutboundQueueCapacity = 256;
 
-    /// <summary>Port Kestrel listens on in gateway-only mode (embedded mode uses the silo host's bindings).</summary>
+    /// <summary>Port Kestrel listens on (0 = any free port, for tests).</summary>
     public int Port { get; set; } = DefaultPort;
 
     /// <summary>The public base URL Twilio uses to reach us (e.g. <c>https://voice.example.com</c>). Signatures are

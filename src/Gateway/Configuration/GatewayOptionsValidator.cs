@@ -42,7 +42,11 @@ internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IV
             failures.Add($"{GatewayOptions.PublicUrlVariable} (Gateway:PublicUrl) must be an absolute http(s) URL; got '{options.PublicUrl}'.");
         }
 
-        AddIfNotPositive(failures, "Gateway:Port", options.Port, 65535);
+        // 0 asks the OS for a free port (tests bind 127.0.0.1:0); anything else must be a real TCP port.
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"Gateway:Port must be in 0..65535 (0 = any free port); got {options.Port}.");
+        }
         AddIfNotPositive(failures, "Gateway:MaxMessageBytes", options.MaxMessageBytes, 16 * 1024 * 1024);
         AddIfNotPositive(failures, "Gateway:OutboundQueueCapacity", options.OutboundQueueCapacity, 1_000_000);
         if (options.MaxBufferedBeforeStart < 0)

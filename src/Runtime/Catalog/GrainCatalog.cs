@@ -60,6 +60,21 @@ internal sealed class GrainCatalog
 
     public int Count => _activations.Count;
 
+    /// <summary>Live activations of one grain type; walks the table (cheap at health-report frequency).</summary>
+    public int CountOfType(string grainType)
+    {
+        var count = 0;
+        foreach (var key in _activations.Keys)
+        {
+            if (string.Equals(key.Type, grainType, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     internal bool TryGetActivation(GrainId grainId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out GrainActivation? activation)
         => _activations.TryGetValue(grainId, out activation);
 

@@ -93,6 +93,7 @@ public static class SwitchboardSiloServiceCollectionExtensions
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
         services.AddSingleton<GrainClassRegistry>();
         services.AddSingleton<GrainCatalog>();
+        services.AddSingleton<ISiloStatistics, SiloStatistics>();
         services.AddSingleton<GrainCollector>();
         services.AddSingleton<MessageDispatcher>();
         services.AddSingleton<IMessageReceiver>(sp => sp.GetRequiredService<MessageDispatcher>());

@@ -19,7 +19,15 @@ internal static class SiloHost
     /// <summary>Builds the application; <paramref name="configure"/> lets tests override configuration and services.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // `dotnet run --project src/Silo` with no environment is a developer's first run: Development, not the
+        // framework's default of Production (which demands the Twilio variables). An explicit environment wins.
+        var explicitEnvironment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = explicitEnvironment is null && !args.Contains("--environment") ? Environments.Development : null,
+        });
         builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
         configure?.Invoke(builder);
 

@@ -27,6 +27,7 @@ public sealed class GeneratorDiagnosticsTests
     [InlineData("Task Get(ref int value);", "SBGEN004")]
     [InlineData("Task Get(out int value);", "SBGEN004")]
     [InlineData("Task Get(in int value);", "SBGEN004")]
+    [InlineData("Task Get(int value, System.Threading.CancellationToken cancellationToken);", "SBGEN008")]
     [InlineData("int Value { get; }", "SBGEN005")]
     [InlineData("event System.EventHandler Changed;", "SBGEN005")]
     public void GrainInterface_UnsupportedMember_ReportsError(string member, string expectedId)

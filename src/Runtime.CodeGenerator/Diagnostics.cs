@@ -49,6 +49,12 @@ internal static class Diagnostics
         "'{0}' must be public or internal (and not nested in a private or protected type) for generated code to use it",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor CancellationTokenParameter = new(
+        "SBGEN008",
+        "CancellationToken parameter on a grain method",
+        "Parameter '{1}' of grain method '{0}' is a CancellationToken; tokens cannot cross the wire (calls are bounded by the runtime's response timeout)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor DuplicateId = new(
         "SBGEN010",
         "Duplicate serializer field id",

@@ -140,6 +140,11 @@ internal static class InterfaceAnalyzer
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ByRefParameter, parameter, displayName, parameter.Name));
                 ok = false;
             }
+            else if (parameter.Type.ToDisplayString() == "System.Threading.CancellationToken")
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.CancellationTokenParameter, parameter, displayName, parameter.Name));
+                ok = false;
+            }
 
             parameters.Add(new ParameterModel("@" + parameter.Name, SymbolNames.Display(parameter.Type)));
         }

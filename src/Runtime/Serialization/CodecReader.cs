@@ -105,7 +105,7 @@ public sealed class CodecReader
             return null;
         }
 
-        var bytes = ReadRaw(checked((int)(prefix - 1)));
+        var bytes = ReadRaw(PrefixedLength(prefix));
         try
         {
             return StrictUtf8.GetString(bytes);
@@ -120,7 +120,7 @@ public sealed class CodecReader
     public byte[]? ReadByteArray()
     {
         var prefix = ReadVarUInt32();
-        return prefix == 0 ? null : ReadRaw(checked((int)(prefix - 1))).ToArray();
+        return prefix == 0 ? null : ReadRaw(PrefixedLength(prefix)).ToArray();
     }
 
     /// <summary>Reads a length-prefixed byte sequence without copying; the memory aliases the reader's buffer.</summary>
@@ -132,7 +132,7 @@ public sealed class CodecReader
             throw new CodecException("Null where a byte sequence was required.");
         }
 
-        var length = checked((int)(prefix - 1));
+        var length = PrefixedLength(prefix);
         EnsureAvailable(length);
         var memory = _buffer.Slice(_position, length);
         _position += length;
@@ -159,6 +159,16 @@ public sealed class CodecReader
         }
 
         return (int)count;
+    }
+
+    // A length prefix is the byte count + 1; a corrupt prefix beyond int range must fail as malformed data,
+    // not as an OverflowException from a checked cast.
+    private int PrefixedLength(uint prefix)
+    {
+        var length = prefix - 1;
+        return length <= (uint)Remaining
+            ? (int)length
+            : throw new CodecException($"Length {length} at offset {_position} runs past the end of data ({_buffer.Length} bytes).");
     }
 
     private void EnsureAvailable(int count)

@@ -1,129 +1,233 @@
+using Switchboard.Runtime;
+using Switchboard.Runtime.Invocation;
 using Switchboard.Runtime.Serialization;
 
 namespace Switchboard.Grains.Tests.Serialization;
 
-/// <summary>Every message type in Grains.Abstractions survives the runtime codec unchanged.</summary>
+/// <summary>Every message record and enum of Grains.Abstractions survives its generated codec.</summary>
 public sealed class AbstractionsCodecTests
 {
-    private static readonly byte[] Payload = Enumerable.Range(0, 160).Select(i => (byte)(i * 7)).ToArray();
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(1));
 
     [Fact]
-    public void Read_StreamStartWithMissingRequiredField_ThrowsCodecException()
+    public void Records_SchemaMismatch_ThrowsCodecException()
     {
-        using var writer = new CodecWriter();
-        writer.WriteByte(1);
-        writer.WriteVarUInt32(7);
-        writer.WriteString(null); // StreamSid is required.
-
-        Assert.Throws<CodecException>(() => new CodecReader(writer.ToArray()).Read<StreamStart>());
+        // Presence 1 with a field count of 2: MarkEcho has 2 fields, StreamStart has 7.
+        Assert.Throws<CodecException>(() => Decode<StreamStart>([1, 2]));
+        Assert.Throws<CodecException>(() => Decode<ConnectionSnapshot>([1, 15]));
+        Assert.Throws<CodecException>(() => Decode<InboundMedia>([3]));
     }
 
     [Fact]
-    public void RoundTrip_StreamStart_PreservesMetadata()
+    public void Records_Truncated_ThrowCodecException()
     {
-        var start = new StreamStart(
-            "MZ18ad3ab5a668481ce02b83e7395059f0", "AC0123456789abcdef0123456789abcdef", "CA9f2c1e0d3b4a59687f0e1d2c3b4a5968",
-            ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string> { ["sessionId"] = "s_42" }, 1);
-
-        var copy = RoundTrip(start);
-
-        Assert.Equal(start.StreamSid, copy.StreamSid);
-        Assert.Equal(start.AccountSid, copy.AccountSid);
-        Assert.Equal(start.CallSid, copy.CallSid);
-        Assert.Equal(start.Tracks, copy.Tracks);
-        Assert.Equal(start.MediaFormat, copy.MediaFormat);
-        Assert.Equal(start.CustomParameters, copy.CustomParameters);
-        Assert.Equal(start.SequenceNumber, copy.SequenceNumber);
-    }
-
-    [Fact]
-    public void RoundTrip_InboundAndControlMessages_PreserveFields()
-    {
-        var media = RoundTrip(new InboundMedia(2, "inbound", 1, 20, Payload));
-        Assert.Equal((2L, "inbound", 1L, 20L), (media.SequenceNumber, media.Track, media.Chunk, media.TimestampMs));
-        Assert.Equal(Payload, media.Payload);
-
-        Assert.Equal(new MarkEcho(88, "utt-3"), RoundTrip(new MarkEcho(88, "utt-3")));
-        Assert.Equal(new DtmfEvent(57, "5"), RoundTrip(new DtmfEvent(57, "5")));
-        Assert.Equal(new StreamStop(912, "AC1", "CA1"), RoundTrip(new StreamStop(912, "AC1", "CA1")));
-        Assert.Equal(new SocketClosure(1001, "going away"), RoundTrip(new SocketClosure(1001, "going away")));
-        Assert.Equal(new SocketClosure(null, "reset"), RoundTrip(new SocketClosure(null, "reset")));
-        Assert.Equal(new CloseInstruction(1008, "rate", ConnectionErrorCode.RateLimit), RoundTrip(new CloseInstruction(1008, "rate", ConnectionErrorCode.RateLimit)));
-        Assert.Equal(new AttachResult(false, ConnectionState.Failed, "ended"), RoundTrip(new AttachResult(false, ConnectionState.Failed, "ended")));
-        Assert.Equal(new AttachResult(true, ConnectionState.Connected, null), RoundTrip(new AttachResult(true, ConnectionState.Connected, null)));
-        Assert.Equal(new EnqueueResult(true, 120.5, null), RoundTrip(new EnqueueResult(true, 120.5, null)));
-    }
-
-    [Fact]
-    public void RoundTrip_OutboundFrames_PreserveKindPayloadAndName()
-    {
-        var media = RoundTrip(new OutboundFrame(OutboundKind.Media, Payload, null));
-        Assert.Equal(OutboundKind.Media, media.Kind);
-        Assert.Equal(Payload, media.Payload);
-        Assert.Null(media.MarkName);
-
-        Assert.Equal(new OutboundFrame(OutboundKind.Mark, null, "echo-1"), RoundTrip(new OutboundFrame(OutboundKind.Mark, null, "echo-1")));
-        Assert.Equal(new OutboundFrame(OutboundKind.Clear, null, null), RoundTrip(new OutboundFrame(OutboundKind.Clear, null, null)));
-    }
-
-    [Fact]
-    public void RoundTrip_ConnectionSnapshot_PreservesCounters()
-    {
-        var snapshot = new ConnectionSnapshot("MZ1", "CA1", ConnectionState.Reconnecting, ConnectionErrorCode.NetworkFailure,
-            1000, 1002, 3, 2, 1, 4, 250.5, 10, 2, 1, 12.5, 6);
-
-        Assert.Equal(snapshot, RoundTrip(snapshot));
-        Assert.Equal(snapshot with { CallSid = null, LastRoundTripMs = null }, RoundTrip(snapshot with { CallSid = null, LastRoundTripMs = null }));
-    }
-
-    [Fact]
-    public void RoundTrip_HealthTypes_PreserveFields()
-    {
-        var now = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-        var report = RoundTrip(new NodeReport("gw-1", NodeRole.Gateway, now.AddMinutes(-5), now, 12, [1.5, 250]));
-        Assert.Equal(("gw-1", NodeRole.Gateway, now.AddMinutes(-5), now, 12), (report.NodeId, report.Role, report.StartedAt, report.SentAt, report.Connections));
-        Assert.Equal(new[] { 1.5, 250 }, report.LatencySamplesMs);
-
-        var snapshot = new HealthSnapshot(HealthStatus.Degraded, 300, 12, 3.5, 250, ["p99 latency 250 ms > 200 ms"],
-            [new NodeHealth("gw-1", NodeRole.Gateway, 12, now, false), new NodeHealth("silo-1", NodeRole.Silo, 12, now, true)],
-            [new HealthHistoryPoint(now, HealthStatus.Healthy, 3, 10)]);
-        var copy = RoundTrip(snapshot);
-        Assert.Equal((snapshot.Status, snapshot.UptimeSeconds, snapshot.Connections, snapshot.LatencyP50Ms, snapshot.LatencyP99Ms),
-            (copy.Status, copy.UptimeSeconds, copy.Connections, copy.LatencyP50Ms, copy.LatencyP99Ms));
-        Assert.Equal(snapshot.Reasons, copy.Reasons);
-        Assert.Equal(snapshot.Nodes, copy.Nodes);
-        Assert.Equal(snapshot.History, copy.History);
-    }
-
-    [Theory]
-    [InlineData(typeof(ConnectionState))]
-    [InlineData(typeof(ConnectionErrorCode))]
-    [InlineData(typeof(OutboundKind))]
-    [InlineData(typeof(NodeRole))]
-    [InlineData(typeof(HealthStatus))]
-    public void RoundTrip_EveryEnumValue_Preserved(Type enumType)
-    {
-        foreach (var value in Enum.GetValues(enumType))
+        var bytes = Encode(SampleStart());
+        for (var length = 0; length < bytes.Length; length++)
         {
-            var roundTripped = enumType.Name switch
-            {
-                nameof(ConnectionState) => (object)RoundTrip((ConnectionState)value),
-                nameof(ConnectionErrorCode) => RoundTrip((ConnectionErrorCode)value),
-                nameof(OutboundKind) => RoundTrip((OutboundKind)value),
-                nameof(NodeRole) => RoundTrip((NodeRole)value),
-                _ => RoundTrip((HealthStatus)value),
-            };
-            Assert.Equal(value, roundTripped);
+            var prefix = bytes[..length];
+            Assert.Throws<CodecException>(() => new CodecReader(prefix).Read<StreamStart>());
         }
     }
 
-    private static T RoundTrip<T>(T value)
+    [Fact]
+    public void Enums_EveryMember_RoundTrip()
+    {
+        AssertAllMembers<ConnectionState>();
+        AssertAllMembers<ConnectionErrorCode>();
+        AssertAllMembers<NodeRole>();
+        AssertAllMembers<HealthStatus>();
+        AssertAllMembers<OutboundKind>();
+    }
+
+    [Fact]
+    public void MediaFormat_RoundTrip_Equal()
+    {
+        var value = new MediaFormat("audio/x-mulaw", 8000, 1);
+
+        Assert.Equal(value, RoundTrip(value));
+    }
+
+    [Fact]
+    public void StreamStart_WithCustomParameters_RoundTrip()
+    {
+        var value = SampleStart();
+
+        var read = RoundTrip(value);
+
+        Assert.Equal(value.StreamSid, read.StreamSid);
+        Assert.Equal(value.AccountSid, read.AccountSid);
+        Assert.Equal(value.CallSid, read.CallSid);
+        Assert.Equal(value.Tracks, read.Tracks);
+        Assert.Equal(value.MediaFormat, read.MediaFormat);
+        Assert.Equal(value.CustomParameters.OrderBy(p => p.Key), read.CustomParameters.OrderBy(p => p.Key));
+        Assert.Equal(value.SequenceNumber, read.SequenceNumber);
+    }
+
+    [Fact]
+    public void StreamStart_EmptyCollections_RoundTrip()
+    {
+        var value = SampleStart() with { Tracks = [], CustomParameters = new Dictionary<string, string>() };
+
+        var read = RoundTrip(value);
+
+        Assert.Empty(read.Tracks);
+        Assert.Empty(read.CustomParameters);
+    }
+
+    [Fact]
+    public void InboundMedia_160BytePayload_RoundTrip()
+    {
+        var payload = Enumerable.Range(0, 160).Select(i => (byte)(0xFF - i)).ToArray();
+        var value = new InboundMedia(long.MaxValue, "inbound", 42, 840, payload);
+
+        var read = RoundTrip(value);
+
+        Assert.Equal(value.SequenceNumber, read.SequenceNumber);
+        Assert.Equal(value.Track, read.Track);
+        Assert.Equal(value.Chunk, read.Chunk);
+        Assert.Equal(value.TimestampMs, read.TimestampMs);
+        Assert.Equal(payload, read.Payload);
+        Assert.NotSame(payload, read.Payload);
+    }
+
+    [Fact]
+    public void SmallEvents_RoundTrip_Equal()
+    {
+        Assert.Equal(new MarkEcho(7, "greeting-end"), RoundTrip(new MarkEcho(7, "greeting-end")));
+        Assert.Equal(new DtmfEvent(8, "#"), RoundTrip(new DtmfEvent(8, "#")));
+        Assert.Equal(new StreamStop(9, "AC1", "CA1"), RoundTrip(new StreamStop(9, "AC1", "CA1")));
+        Assert.Equal(new SocketClosure(1006, "abnormal"), RoundTrip(new SocketClosure(1006, "abnormal")));
+        Assert.Equal(new SocketClosure(null, "connection reset"), RoundTrip(new SocketClosure(null, "connection reset")));
+        Assert.Equal(new CloseInstruction(1008, "policy: rate limit", ConnectionErrorCode.RateLimit),
+            RoundTrip(new CloseInstruction(1008, "policy: rate limit", ConnectionErrorCode.RateLimit)));
+        Assert.Equal(new AttachResult(true, ConnectionState.Connected, null), RoundTrip(new AttachResult(true, ConnectionState.Connected, null)));
+        Assert.Equal(new AttachResult(false, ConnectionState.Failed, "duplicate socket"), RoundTrip(new AttachResult(false, ConnectionState.Failed, "duplicate socket")));
+        Assert.Equal(new EnqueueResult(true, 1234.5, null), RoundTrip(new EnqueueResult(true, 1234.5, null)));
+        Assert.Equal(new EnqueueResult(false, 0, "queue full"), RoundTrip(new EnqueueResult(false, 0, "queue full")));
+    }
+
+    [Fact]
+    public void OutboundFrame_MediaMarkAndClear_RoundTrip()
+    {
+        var media = new OutboundFrame(OutboundKind.Media, [0x7F, 0xFF, 0x00], null);
+        var mark = new OutboundFrame(OutboundKind.Mark, null, "m-1");
+        var clear = new OutboundFrame(OutboundKind.Clear, null, null);
+
+        var readMedia = RoundTrip(media);
+
+        Assert.Equal(OutboundKind.Media, readMedia.Kind);
+        Assert.Equal(media.Payload, readMedia.Payload);
+        Assert.Null(readMedia.MarkName);
+        Assert.Equal(mark, RoundTrip(mark));
+        Assert.Equal(clear, RoundTrip(clear));
+    }
+
+    [Fact]
+    public void ConnectionSnapshot_AllFieldsIncludingNulls_RoundTrip()
+    {
+        var full = new ConnectionSnapshot("MZ1", "CA1", ConnectionState.Reconnecting, ConnectionErrorCode.NetworkFailure,
+            1000, 999, 2, 3, 4, 5, 60.5, 6, 7, 8, 12.25, 9);
+        var sparse = full with { CallSid = null, LastRoundTripMs = null, State = ConnectionState.Connecting, Error = ConnectionErrorCode.None };
+
+        Assert.Equal(full, RoundTrip(full));
+        Assert.Equal(sparse, RoundTrip(sparse));
+    }
+
+    [Fact]
+    public void NodeReport_LatencySamples_RoundTrip()
+    {
+        var value = new NodeReport("gateway-1#3", NodeRole.Gateway, Start, Start.AddMinutes(5), 12, [1.5, 2.25, 100]);
+
+        var read = RoundTrip(value);
+
+        Assert.Equal(value.NodeId, read.NodeId);
+        Assert.Equal(value.Role, read.Role);
+        Assert.Equal(value.StartedAt, read.StartedAt);
+        Assert.Equal(value.StartedAt.Offset, read.StartedAt.Offset);
+        Assert.Equal(value.SentAt, read.SentAt);
+        Assert.Equal(value.Connections, read.Connections);
+        Assert.Equal(value.LatencySamplesMs, read.LatencySamplesMs);
+    }
+
+    [Fact]
+    public void HealthRecords_NestedLists_RoundTrip()
+    {
+        var node = new NodeHealth("silo-1#1", NodeRole.Silo, 4, Start, Silent: false);
+        var point = new HealthHistoryPoint(Start, HealthStatus.Degraded, 3, 250.5);
+        var snapshot = new HealthSnapshot(HealthStatus.Degraded, 3600.5, 7, 20, 250.5,
+            ["latency over threshold", "silo-2 silent"], [node, node with { NodeId = "gw-1#1", Role = NodeRole.Gateway, Silent = true }], [point]);
+
+        var read = RoundTrip(snapshot);
+
+        Assert.Equal(node, RoundTrip(node));
+        Assert.Equal(point, RoundTrip(point));
+        Assert.Equal(snapshot.Status, read.Status);
+        Assert.Equal(snapshot.UptimeSeconds, read.UptimeSeconds);
+        Assert.Equal(snapshot.Connections, read.Connections);
+        Assert.Equal(snapshot.LatencyP50Ms, read.LatencyP50Ms);
+        Assert.Equal(snapshot.LatencyP99Ms, read.LatencyP99Ms);
+        Assert.Equal(snapshot.Reasons, read.Reasons);
+        Assert.Equal(snapshot.Nodes, read.Nodes);
+        Assert.Equal(snapshot.History, read.History);
+    }
+
+    [Fact]
+    public void Records_Null_RoundTrip()
+    {
+        Assert.Null(RoundTrip<StreamStart?>(null));
+        Assert.Null(RoundTrip<HealthSnapshot?>(null));
+    }
+
+    [Fact]
+    public void GrainInterfaces_Registered_WithGrainTypesAndFlags()
+    {
+        var connection = GrainInterfaceRegistry.Get(typeof(IConnectionGrain));
+        var health = GrainInterfaceRegistry.Get(typeof(IHealthGrain));
+        var observer = GrainInterfaceRegistry.Get(typeof(IConnectionObserver));
+
+        Assert.Equal("connection", connection.GrainType);
+        Assert.Equal("health", health.GrainType);
+        Assert.True(observer.IsObserver);
+        Assert.Equal("Start", connection.Invoker.GetMethodName(0));
+        Assert.Equal(InvocationFlags.OneWay, connection.Invoker.GetFlags(1));
+        Assert.Equal(InvocationFlags.AlwaysInterleave, connection.Invoker.GetFlags(10));
+        Assert.Equal("GetSnapshot", connection.Invoker.GetMethodName(10));
+        Assert.Throws<CodecException>(() => connection.Invoker.GetFlags(11));
+        Assert.Equal(InvocationFlags.OneWay, observer.Invoker.GetFlags(0));
+    }
+
+    private static StreamStart SampleStart() => new(
+        "MZ18ad3ab5a668481ce02b83e7395059f0",
+        "AC25e16e9a716a4a1786a7c83f58e30482",
+        "CA8a4e7bfa2e5b4c7a2e0c8e6c5b5f0b6d",
+        ["inbound", "outbound"],
+        new MediaFormat("audio/x-mulaw", 8000, 1),
+        new Dictionary<string, string> { ["tenant"] = "acme", ["lang"] = "hu-HU", ["note"] = "ünïcødé ✓" },
+        1);
+
+    private static void AssertAllMembers<T>()
+        where T : struct, Enum
+    {
+        foreach (var value in Enum.GetValues<T>())
+        {
+            Assert.Equal(value, RoundTrip(value));
+        }
+    }
+
+    private static byte[] Encode<T>(T value)
     {
         using var writer = new CodecWriter();
         writer.Write(value);
-        var reader = new CodecReader(writer.ToArray());
-        var copy = reader.Read<T>();
-        Assert.Equal(0, reader.Remaining);
-        return copy;
+        return writer.ToArray();
     }
+
+    private static T Decode<T>(byte[] bytes)
+    {
+        var reader = new CodecReader(bytes);
+        var value = reader.Read<T>();
+        Assert.Equal(0, reader.Remaining);
+        return value;
+    }
+
+    private static T RoundTrip<T>(T value) => Decode<T>(Encode(value));
 }

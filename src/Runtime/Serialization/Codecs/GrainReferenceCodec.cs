@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Switchboard.Runtime.Invocation;
 
 namespace Switchboard.Runtime.Serialization.Codecs;
@@ -11,6 +12,10 @@ namespace Switchboard.Runtime.Serialization.Codecs;
 internal sealed class GrainReferenceCodec<T> : IFieldCodec<T?>
     where T : class, IAddressable
 {
+    // Interface ids are looked up without a type in hand, so make sure the declared interface's generated
+    // registrations (its module initializer) have run before the first read.
+    public GrainReferenceCodec() => RuntimeHelpers.RunModuleConstructor(typeof(T).Module.ModuleHandle);
+
     public void Write(CodecWriter writer, T? value)
     {
         if (value is null)

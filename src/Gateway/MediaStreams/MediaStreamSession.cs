@@ -310,7 +310,16 @@ internal sealed class MediaStreamSession
             MediaStreamLog.GrainCallFailed(_logger, ex, _connectionId, _remoteAddress, nameof(IConnectionGrain.Stop));
         }
 
-        await CloseAsync(WebSocketCloseStatus.NormalClosure, "stream stopped").ConfigureAwait(false);
+        // The grain closes the socket through the observer, behind any audio it flushed on stop (observer calls are
+        // ordered); closing here first would cut that audio off. We close ourselves only if the grain does not.
+        try
+        {
+            await _observer.CloseSent.WaitAsync(_options.CloseHandshakeTimeout, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await CloseAsync(WebSocketCloseStatus.NormalClosure, "stream stopped").ConfigureAwait(false);
+        }
     }
 
     private async Task OnPeerCloseAsync()

@@ -43,6 +43,9 @@ internal sealed class ConnectionSession : ICallSession
     /// <summary>Close reason sent to a replaced socket.</summary>
     public const string ReplacedReason = "replaced by a newer socket";
 
+    /// <summary>Close reason after Twilio's <c>stop</c>.</summary>
+    public const string StoppedReason = "stream stopped";
+
     private readonly string _streamSid;
     private readonly ConnectionGrainOptions _options;
     private readonly TimeProvider _time;
@@ -242,9 +245,16 @@ internal sealed class ConnectionSession : ICallSession
             return;
         }
 
-        // The handler runs first, while sends are still accepted, so a last partial chunk can go out.
+        // The handler runs first, while sends are still accepted, so a last partial chunk can go out. The close then
+        // goes through the same observer, behind that audio: observer calls are delivered in order, so the gateway
+        // writes the final audio before it closes the socket.
         await InvokeAsync(static (h, _, ct) => h.OnStopAsync(ConnectionErrorCode.None, ct), 0, nameof(ICallHandler.OnStopAsync), cancellationToken);
-        Transition(ConnectionState.Disconnected, ConnectionErrorCode.None);
+        var observer = _observer;
+        if (Transition(ConnectionState.Disconnected, ConnectionErrorCode.None) && observer is not null)
+        {
+            _observer = null;
+            Observe(observer.Close(new CloseInstruction(NormalClosure, StoppedReason, ConnectionErrorCode.None)));
+        }
     }
 
     /// <summary>The socket closed without <c>stop</c>: DISCONNECTED after a close frame, FAILED(NETWORK_FAILURE) when it broke.</summary>

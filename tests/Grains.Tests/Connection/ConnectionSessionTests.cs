@@ -318,7 +318,8 @@ public class ConnectionSessionTests
         _time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(SessionTick.RetentionElapsed, await session.TickAsync(default));
-        Assert.Empty(_observer.Closes);
+        var close = Assert.Single(_observer.Closes); // the stop's own close; retention adds none
+        Assert.Equal(ConnectionSession.StoppedReason, close.Reason);
     }
 
     // ---- endings ----
@@ -373,6 +374,11 @@ public class ConnectionSessionTests
         Assert.True(_app.Handler.SendOnStop!.Accepted);
         Assert.Single(_observer.Frames);
         Assert.Equal(ConnectionState.Disconnected, session.State);
+
+        // The close follows the flushed audio through the same observer, so the gateway writes the audio first.
+        Assert.IsType<OutboundFrame>(_observer.Calls[^2]);
+        var close = Assert.IsType<CloseInstruction>(_observer.Calls[^1]);
+        Assert.Equal((ConnectionSession.NormalClosure, ConnectionErrorCode.None), (close.CloseStatus, close.Error));
         Assert.Equal(ConnectionErrorCode.None, session.Error);
     }
 

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Switchboard.TwilioSim;
+
+namespace Switchboard.Bench.LoadGen;
+
+/// <summary>
+/// Runs one trial: starts the server process, drives <c>calls</c> simulated Twilio calls through TwilioSim's
+/// <see cref="Simulator"/> (one pacing loop for all calls, pre-encoded frames, loopback only), calls opened at
+/// <c>rampRate</c> per second, each streaming for the ramp plus <c>mediaSeconds</c> so that every call is live
+/// together for <c>mediaSeconds</c>. Then stops the server. Never throws for a failing server: the failure is in the result.
+/// </summary>
+internal static class TrialRunner
+{
+    /// <summary>The pass threshold on the echo round trip's 99th percentile.</summary>
+    public const double P99ThresholdMs = 50;
+
+    private const int ErrorsKept = 5;
+
+    /// <summary>Runs the trial.</summary>
+    public static async Task<TrialResult> RunAsync(ServerKind kind, int calls, double mediaSeconds, double rampRate, BenchPaths paths, CancellationToken cancellationToken)
+    {
+        ServerProcess server;
+        try
+        {
+            server = await ServerProcess.StartAsync(kind, paths, new Dictionary<string, string>(), TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException exception)
+        {
+            return new TrialResult { Server = kind, Calls = calls, MediaSeconds = mediaSeconds, Failure = exception.Message };
+        }
+
+        using (server)
+        {
+            var before = server.Stats();
+            var self = Process.GetCurrentProcess();
+            var selfBefore = self.TotalProcessorTime;
+            var ramp = TimeSpan.FromSeconds(calls / rampRate);
+            var options = new SimulatorOptions
+            {
+                Url = server.MediaStreamUrl,
+                Calls = calls,
+                Ramp = ramp,
+                Duration = ramp + TimeSpan.FromSeconds(mediaSeconds),
+                Drain = TimeSpan.FromSeconds(2),
+            };
+            var summary = await Simulator.RunAsync(options, cancellationToken).ConfigureAwait(false);
+            var after = server.Stats();
+            self.Refresh();
+            var selfCpu = (self.TotalProcessorTime - selfBefore).TotalSeconds;
+            var errors = summary.Errors.ToList();
+            if (after is null)
+            {
+                errors.Insert(0, $"{kind} exited during the trial:{Environment.NewLine}{server.Tail}");
+            }
+
+            bool passed = summary.ExitCode == 0 && after is not null && summary.P99 < P99ThresholdMs;
+            return new TrialResult
+            {
+                Server = kind,
+                Calls = calls,
+                MediaSeconds = mediaSeconds,
+                Connected = summary.Connected,
+                Failed = summary.Failed,
+                MessagesSent = summary.MediaSent,
+                MessagesEchoed = summary.RoundTrips,
+                BytesSent = summary.BytesSent,
+                BytesEchoed = summary.BytesEchoed,
+                BytesLost = summary.Lost,
+                BytesMismatched = summary.Mismatched,
+                P50Ms = summary.P50,
+                P90Ms = summary.P90,
+                P99Ms = summary.P99,
+                MaxMs = summary.Max,
+                LateTicks = summary.LateTicks,
+                ServerCpuSeconds = before is not null && after is not null ? after.CpuSeconds - before.CpuSeconds : 0,
+                ServerPeakRssKb = after?.PeakRssKb ?? before?.PeakRssKb ?? 0,
+                LoadGenCpuSeconds = selfCpu,
+                ElapsedSeconds = summary.ElapsedSeconds,
+                Errors = errors.Take(ErrorsKept).ToList(),
+                ErrorCount = errors.Count,
+                Passed = passed,
+            };
+        }
+    }
+}

@@ -6,7 +6,7 @@ namespace Switchboard.Bench.LoadGen;
 /// <summary>
 /// Runs one trial: starts the server process, drives <c>calls</c> simulated Twilio calls through TwilioSim's
 /// <see cref="Simulator"/> (one pacing loop for all calls, pre-encoded frames, loopback only), calls opened at
-/// <c>rampRate</c> per second, each streaming for the ramp plus <c>mediaSeconds</c> so that every call is live
+/// <c>rampRate</c> per second after a short warm-up on the same process, each streaming for the ramp plus <c>mediaSeconds</c> so that every call is live
 /// together for <c>mediaSeconds</c>. Then stops the server. Never throws for a failing server: the failure is in the result.
 /// </summary>
 internal static class TrialRunner
@@ -15,6 +15,16 @@ internal static class TrialRunner
     public const double P99ThresholdMs = 50;
 
     private const int ErrorsKept = 5;
+
+    /// <summary>
+    /// Each call streams for the ramp plus the media seconds, rounded up to a multiple of 60 ms: the echo sends a chunk
+    /// as soon as it holds at least 400 bytes, i.e. every 3 frames of 160 bytes, so a frame count divisible by 3 leaves
+    /// no remainder waiting for <c>stop</c>. A remainder is echoed only after the
+    /// simulator's drain period (by the Echo application's design), which would add one ~2 s "round trip" per call
+    /// that says nothing about either server.
+    /// </summary>
+    public static TimeSpan StreamDuration(TimeSpan ramp, double mediaSeconds) =>
+        TimeSpan.FromMilliseconds(60 * Math.Ceiling((ramp.TotalSeconds + mediaSeconds) / 0.06));
 
     /// <summary>Runs the trial.</summary>
     public static async Task<TrialResult> RunAsync(ServerKind kind, int calls, double mediaSeconds, double rampRate, BenchPaths paths, CancellationToken cancellationToken)
@@ -31,6 +41,10 @@ internal static class TrialRunner
 
         using (server)
         {
+            // Warm-up on the same process: JIT and first-connection costs are not what the trial measures.
+            await Simulator.RunAsync(
+                new SimulatorOptions { Url = server.MediaStreamUrl, Calls = Math.Min(calls, 20), Duration = TimeSpan.FromMilliseconds(1200), Drain = TimeSpan.FromSeconds(1) },
+                cancellationToken).ConfigureAwait(false);
             var before = server.Stats();
             var self = Process.GetCurrentProcess();
             var selfBefore = self.TotalProcessorTime;
@@ -40,7 +54,7 @@ internal static class TrialRunner
                 Url = server.MediaStreamUrl,
                 Calls = calls,
                 Ramp = ramp,
-                Duration = ramp + TimeSpan.FromSeconds(mediaSeconds),
+                Duration = StreamDuration(ramp, mediaSeconds),
                 Drain = TimeSpan.FromSeconds(2),
             };
             var summary = await Simulator.RunAsync(options, cancellationToken).ConfigureAwait(false);

@@ -135,7 +135,7 @@ internal static class CompareRunner
         var text = new StringBuilder();
         var baseline = report.Search[0];
         var switchboard = report.Search[1];
-        text.AppendLine("Capacity: largest N with echo p99 < 50 ms, every call completed, nothing lost or reordered");
+        text.AppendLine("Capacity: largest N with echo p99 < 50 ms, every call completed, nothing lost or reordered, generator on pace (≤ 1 % late ticks)");
         text.AppendLine();
         text.AppendLine("| server | max calls | smallest failing N | converged | trials |");
         text.AppendLine("|---|---:|---:|---|---:|");
@@ -198,7 +198,7 @@ internal static class CompareRunner
     private static void Progress(TextWriter output, string phase, TrialResult t, TimeSpan elapsed)
     {
         string outcome = t.Failure is not null ? "FAILURE " + t.Failure
-            : $"{(t.Passed ? "pass" : "FAIL")} {t.Connected}/{t.Calls} connected, p50 {t.P50Ms:F1} p99 {t.P99Ms:F1} max {t.MaxMs:F1} ms, lost {t.BytesLost} B, reordered {t.BytesMismatched} B, errors {t.ErrorCount}, server CPU {t.ServerCpuSeconds:F1} s, loadgen CPU {t.LoadGenCpuSeconds:F1} s, late ticks {t.LateTicks}";
+            : $"{(t.Passed ? "pass" : "FAIL")} {t.Connected}/{t.Calls} connected, p50 {t.P50Ms:F1} p99 {t.P99Ms:F1} max {t.MaxMs:F1} ms, lost {t.BytesLost} B, reordered {t.BytesMismatched} B, errors {t.ErrorCount}, server CPU {t.ServerCpuSeconds:F1} s, loadgen CPU {t.LoadGenCpuSeconds:F1} s, late ticks {t.LateTicks}{(t.GeneratorKeptPace ? string.Empty : " (generator behind)")}";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed:mm\\:ss}] {phase,-6} {t.Server,-11} N={t.Calls,-5} {outcome}"));
         if (!t.Passed && t.Errors.Count > 0)
         {

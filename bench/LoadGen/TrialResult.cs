@@ -56,6 +56,9 @@ internal sealed record TrialResult
     /// <summary>Pacing ticks the load generator ran late (it fell behind: the generator, not the server, was slow).</summary>
     public long LateTicks { get; init; }
 
+    /// <summary>Whether the generator was late on at most 1 % of its ticks (a condition of passing).</summary>
+    public bool GeneratorKeptPace { get; init; }
+
     /// <summary>Server CPU seconds (user + system) during the trial.</summary>
     public double ServerCpuSeconds { get; init; }
 
@@ -80,6 +83,6 @@ internal sealed record TrialResult
     /// <summary>Why the trial could not run at all (server did not start), else null.</summary>
     public string? Failure { get; init; }
 
-    /// <summary>Every call completed, nothing lost or mismatched, no error, p99 below the threshold.</summary>
+    /// <summary>Every call completed, nothing lost or mismatched, no error, p99 below the threshold, generator kept pace.</summary>
     public bool Passed { get; init; }
 }

@@ -12,6 +12,10 @@ namespace Switchboard.Bench.LoadGen;
 internal sealed class ServerProcess : IDisposable
 {
     private const int TailLines = 30;
+
+    // Servers still running, killed on SIGTERM/exit of this program too, so an interrupted run leaves no orphans.
+    private static readonly HashSet<ServerProcess> s_live = [];
+    private static bool s_exitHookInstalled;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
 
@@ -83,6 +87,17 @@ internal sealed class ServerProcess : IDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {kind}");
         var server = new ServerProcess(kind, process, port);
+        lock (s_live)
+        {
+            if (!s_exitHookInstalled)
+            {
+                s_exitHookInstalled = true;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+            }
+
+            s_live.Add(server);
+        }
+
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -108,6 +123,11 @@ internal sealed class ServerProcess : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (s_live)
+        {
+            s_live.Remove(this);
+        }
+
         try
         {
             if (!_process.HasExited)
@@ -122,6 +142,20 @@ internal sealed class ServerProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static void KillAll()
+    {
+        ServerProcess[] live;
+        lock (s_live)
+        {
+            live = [.. s_live];
+        }
+
+        foreach (var server in live)
+        {
+            server.Dispose();
+        }
     }
 
     private async Task WaitListeningAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Switchboard.Bench.LoadGen;
 
@@ -16,6 +17,7 @@ internal sealed class ServerProcess : IDisposable
     // Servers still running, killed on SIGTERM/exit of this program too, so an interrupted run leaves no orphans.
     private static readonly HashSet<ServerProcess> s_live = [];
     private static bool s_exitHookInstalled;
+    private static PosixSignalRegistration? s_sigterm;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
 
@@ -93,6 +95,7 @@ internal sealed class ServerProcess : IDisposable
             {
                 s_exitHookInstalled = true;
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+                s_sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
             }
 
             s_live.Add(server);

@@ -38,5 +38,10 @@ smoke=0
 bash tools/ci/smoke.sh || smoke=$?
 if [ "$smoke" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+# 4. Benchmark smoke: baseline and Switchboard, 3 calls for 3 s each; checks the benchmark still runs, asserts no figures.
+bench=0
+dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll smoke || bench=$?
+if [ "$bench" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "tests: $passed passed, $failed failed"
 if [ "$status" != 0 ] || [ "$failed" != 0 ] || [ "$passed" = 0 ]; then exit 1; fi

@@ -10,10 +10,16 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     [Fact]
     public async Task Activation_OnActivateThrows_AllWaitingCallersGetExceptionAndNextCallActivatesAfresh()
     {
+        // Hold the activation at a gate until all ten calls are queued behind it; otherwise a call issued after the
+        // failed activation has left the catalog rightly starts a second attempt, and the count below would race.
         Probe.FailActivation = true;
+        Probe.BlockActivation = true;
         var grain = Grains.GetGrain<IFailingGrain>("f");
 
         var calls = Enumerable.Range(0, 10).Select(_ => grain.Ping()).ToArray();
+        await TestWait.UntilAsync(() => Probe.Entered("activate") == 1, "OnActivateAsync waiting at its gate");
+        Probe.BlockActivation = false;
+        Probe.Open("activate");
         foreach (var call in calls)
         {
             var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestWait.CompletesAsync(call, "Ping on a failing activation"));

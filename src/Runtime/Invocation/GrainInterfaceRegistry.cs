@@ -24,9 +24,15 @@ public static class GrainInterfaceRegistry
                 $"Interface id {descriptor.InterfaceId} of {descriptor.InterfaceType} collides with {ById[descriptor.InterfaceId].InterfaceType}.");
         }
 
-        if (!descriptor.IsObserver)
+        // Two interfaces with one grain type name would route each other's messages to the wrong class; fail at
+        // start-up (module initializer) rather than silently keeping whichever registered last.
+        if (!descriptor.IsObserver
+            && !ByGrainType.TryAdd(descriptor.GrainType, descriptor)
+            && ByGrainType[descriptor.GrainType].InterfaceType != descriptor.InterfaceType)
         {
-            ByGrainType[descriptor.GrainType] = descriptor;
+            throw new InvalidOperationException(
+                $"Grain type '{descriptor.GrainType}' of {descriptor.InterfaceType} is already used by {ByGrainType[descriptor.GrainType].InterfaceType}; " +
+                "rename one interface or give it [GrainType(\"...\")].");
         }
     }
 

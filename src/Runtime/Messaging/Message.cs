@@ -33,6 +33,13 @@ internal sealed class Message
     /// <summary>How many times the message was handed from a deactivating activation to the next one.</summary>
     public int ForwardCount { get; init; }
 
+    /// <summary>
+    /// Node id (<see cref="SiloIdentity.Id"/>) the sender's router chose for this message; null until routed, and
+    /// never set in embedded mode. A node that receives a message whose destination is not itself refuses it: the
+    /// sender's view was stale (e.g. it addressed a previous generation of this endpoint).
+    /// </summary>
+    public string? Destination { get; set; }
+
     /// <summary>A copy with <see cref="ForwardCount"/> incremented (the body is shared: it is immutable).</summary>
     public Message Forwarded() => new()
     {

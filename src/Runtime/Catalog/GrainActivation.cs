@@ -1,5 +1,6 @@
 using Switchboard.Runtime.Core;
 using Switchboard.Runtime.Diagnostics;
+using Switchboard.Runtime.GrainDirectory;
 using Switchboard.Runtime.Messaging;
 using Switchboard.Runtime.Timers;
 
@@ -40,6 +41,7 @@ internal sealed class GrainActivation : IGrainContext
     private DateTimeOffset _lastActivity;
     private DateTimeOffset _keepAliveUntil;
     private DeactivationReason? _deactivationRequested;
+    private GrainAddress? _registration;
 
     public GrainActivation(GrainId grainId, GrainClass grainClass, GrainCatalog catalog, ActivationServices services)
     {
@@ -304,6 +306,11 @@ internal sealed class GrainActivation : IGrainContext
     {
         try
         {
+            if (_services.Cluster is { } cluster && !await RegisterAsync(cluster))
+            {
+                return;
+            }
+
             var instance = _grainClass.Factory(_services.Services, []);
             _instance = instance;
             if (instance is Grain grain)
@@ -336,7 +343,73 @@ internal sealed class GrainActivation : IGrainContext
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            await UnregisterAsync();
             FailActivation(ex);
+        }
+    }
+
+    /// <summary>
+    /// Cluster mode: registers this activation in the grain directory before the grain is created. First registration
+    /// wins; an entry left by a silo that membership has declared dead is taken over. If another live activation holds
+    /// the id, this one never starts: its waiting messages are forwarded to the winner and it leaves the catalog.
+    /// </summary>
+    private async Task<bool> RegisterAsync(IClusterRouting cluster)
+    {
+        var mine = new GrainAddress(GrainId, cluster.LocalSilo, Guid.NewGuid().ToString("N"));
+        using var cts = new CancellationTokenSource(_services.Options.ActivationTimeout, _services.TimeProvider);
+        var winner = await cluster.Directory.RegisterAsync(mine, previous: null, cts.Token);
+        // Take over an entry whose activation cannot exist any more: its silo was declared dead, or it names this silo
+        // (whose catalog holds only this activation for the id), left behind by an unregistration that failed.
+        if (winner != mine && (winner.Silo == cluster.LocalSilo || cluster.GetStatus(winner.Silo) == Membership.SiloStatus.Dead))
+        {
+            winner = await cluster.Directory.RegisterAsync(mine, previous: winner, cts.Token);
+        }
+
+        if (winner == mine)
+        {
+            _registration = mine;
+            return true;
+        }
+
+        List<WorkItem> waiting;
+        lock (_lock)
+        {
+            State = ActivationState.Invalid;
+            waiting = [.. _waiting];
+            _waiting.Clear();
+        }
+
+        _catalog.Remove(this);
+        _deactivated.TrySetResult();
+        _services.Logger.DuplicateActivationForwarded(GrainId, winner.Silo.ToString(), waiting.Count);
+        foreach (var item in waiting)
+        {
+            if (item.Message is { } message)
+            {
+                cluster.Forward(message.Forwarded(), winner.Silo);
+            }
+        }
+
+        return false;
+    }
+
+    private async Task UnregisterAsync()
+    {
+        if (_services.Cluster is not { } cluster || _registration is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var cts = new CancellationTokenSource(_services.Options.DeactivationTimeout, _services.TimeProvider);
+            await cluster.Directory.UnregisterAsync(_registration, cts.Token);
+        }
+#pragma warning disable CA1031 // Best effort: an entry left behind is removed when the silo is declared dead, or replaced by this silo's next activation.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _services.Logger.UnregisterFailed(ex, GrainId);
         }
     }
 
@@ -420,6 +493,9 @@ internal sealed class GrainActivation : IGrainContext
                 _services.Logger.DeactivationFailed(ex, GrainId, reason);
             }
         }
+
+        // Leave the directory before the held messages are re-delivered, so the next activation can register.
+        await UnregisterAsync();
 
         List<Message> held;
         lock (_lock)

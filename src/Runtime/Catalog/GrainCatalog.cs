@@ -39,6 +39,7 @@ internal sealed class GrainCatalog
     private readonly RuntimeInstruments _instruments;
     private readonly ILogger<GrainCatalog> _logger;
     private readonly ActivationServices _services;
+    private readonly IClusterRouting? _cluster;
     private volatile bool _stopping;
 
     public GrainCatalog(
@@ -55,7 +56,8 @@ internal sealed class GrainCatalog
         _messageCenter = messageCenter;
         _instruments = instruments;
         _logger = logger;
-        _services = new ActivationServices(services, runtime, runtime.SerializationContext, messageCenter, timeProvider, options.Value, instruments, logger);
+        _cluster = (IClusterRouting?)services.GetService(typeof(IClusterRouting));
+        _services = new ActivationServices(services, runtime, runtime.SerializationContext, messageCenter, timeProvider, options.Value, instruments, logger, _cluster);
     }
 
     public int Count => _activations.Count;
@@ -81,6 +83,13 @@ internal sealed class GrainCatalog
     public void Deliver(Message message)
     {
         _instruments.MessagesReceived.Add(1);
+        if (_stopping && _cluster is not null && message.ForwardCount <= MaxForwardCount)
+        {
+            // A cluster silo that is handing its grains off passes stray messages on instead of refusing them.
+            _cluster.Forward(message.Forwarded(), destination: null);
+            return;
+        }
+
         if (_stopping)
         {
             _messageCenter.Reject(message, new SiloUnavailableException($"Silo {_messageCenter.LocalId} is shutting down."));

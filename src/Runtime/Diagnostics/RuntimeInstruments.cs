@@ -17,6 +17,10 @@ internal sealed class RuntimeInstruments
         MessagesSent = meter.CreateCounter<long>("switchboard.runtime.messages.sent", description: "Requests and one-way messages sent.");
         MessagesReceived = meter.CreateCounter<long>("switchboard.runtime.messages.received", description: "Requests and one-way messages received.");
         Timeouts = meter.CreateCounter<long>("switchboard.runtime.calls.timeouts", description: "Calls that got no response in time.");
+        MessagesDropped = meter.CreateCounter<long>("switchboard.runtime.messages.dropped", description: "One-way messages and responses that could not be delivered.");
+        MessagesForwarded = meter.CreateCounter<long>("switchboard.runtime.messages.forwarded", description: "Messages a silo passed on to the grain's registered or new activation.");
+        GrainsRelocated = meter.CreateCounter<long>("switchboard.runtime.grains.relocated", description: "Grain routes that moved to another silo after a failure or hand-off.");
+        PendingCallsBroken = meter.CreateCounter<long>("switchboard.runtime.calls.broken", description: "Calls failed at once because their node became unreachable.");
     }
 
     public Counter<long> ActivationsCreated { get; }
@@ -32,4 +36,12 @@ internal sealed class RuntimeInstruments
     public Counter<long> MessagesReceived { get; }
 
     public Counter<long> Timeouts { get; }
+
+    public Counter<long> MessagesDropped { get; }
+
+    public Counter<long> MessagesForwarded { get; }
+
+    public Counter<long> GrainsRelocated { get; }
+
+    public Counter<long> PendingCallsBroken { get; }
 }

@@ -40,4 +40,31 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Silo {SiloId} stopping: deactivating {Count} activations")]
     public static partial void SiloStopping(this ILogger logger, string siloId, int count);
+
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Debug, Message = "Response #{RequestId} could not be delivered to {NodeId}: the requester is unreachable")]
+    public static partial void ResponseUndeliverable(this ILogger logger, long requestId, string nodeId);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Resolving {GrainId} failed; retrying")]
+    public static partial void ResolveFailed(this ILogger logger, Exception exception, GrainId grainId);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Gave up {Count} held messages to {GrainId}: no silo took the grain within {Timeout}")]
+    public static partial void FailoverAbandoned(this ILogger logger, GrainId grainId, int count, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "{GrainId} moved from {PreviousSilo} to {Silo} after {ElapsedMs:0} ms; {HeldCount} held messages delivered in order")]
+    public static partial void GrainRelocated(this ILogger logger, GrainId grainId, string previousSilo, string silo, double elapsedMs, int heldCount);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Directory entry of {GrainId} on dead silo {Silo} removed; the grain is placed anew")]
+    public static partial void StaleEntryRemoved(this ILogger logger, GrainId grainId, string silo);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Warning, Message = "One-way message to {GrainId} dropped: {Reason}")]
+    public static partial void MessageDropped(this ILogger logger, GrainId grainId, string reason);
+
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Information, Message = "Activation of {GrainId} lost the registration race to {Winner}; {Count} messages forwarded there")]
+    public static partial void DuplicateActivationForwarded(this ILogger logger, GrainId grainId, string winner, int count);
+
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Could not unregister {GrainId} from the directory")]
+    public static partial void UnregisterFailed(this ILogger logger, Exception exception, GrainId grainId);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "{Count} pending calls to {NodeId} failed at once: the node is unreachable")]
+    public static partial void PendingCallsFailed(this ILogger logger, int count, string nodeId);
 }

@@ -102,6 +102,31 @@ internal sealed class MessageCenter(
         call.Completion.TrySetResult(response);
     }
 
+    /// <summary>Fails at once, with <see cref="SiloUnavailableException"/>, every pending call whose request was routed
+    /// to <paramref name="nodeId"/> (its connection broke or it was declared dead): callers never wait for the timeout.</summary>
+    public int FailPendingTo(string nodeId)
+    {
+        var failed = 0;
+        foreach (var (requestId, call) in _pending)
+        {
+            if (string.Equals(call.Request.Destination, nodeId, StringComparison.Ordinal) && _pending.TryRemove(requestId, out _))
+            {
+                call.Timer?.Dispose();
+                call.Completion.TrySetException(new SiloUnavailableException(
+                    $"The connection to {nodeId} was lost before {call.Request.Target} answered; the call may or may not have run."));
+                failed++;
+            }
+        }
+
+        if (failed > 0)
+        {
+            instruments.PendingCallsBroken.Add(failed);
+            logger.PendingCallsFailed(failed, nodeId);
+        }
+
+        return failed;
+    }
+
     public static byte[] Serialize(Exception exception)
     {
         using var writer = new CodecWriter();

@@ -43,11 +43,12 @@ internal sealed class MembershipTestCluster : IAsyncDisposable
 
     public static SiloAddress Address(int index, int generation = 1) => new("10.0.0.1", 11000 + index, generation);
 
-    public MembershipAgent CreateAgent(SiloAddress address)
+    /// <summary>An agent on the shared store, or on <paramref name="table"/> if given.</summary>
+    public MembershipAgent CreateAgent(SiloAddress address, IMembershipTable? table = null)
     {
         var agent = new MembershipAgent(
             SiloIdentity.ForSilo($"silo{address.Port}", address),
-            Store,
+            table ?? Store,
             Network.ProberFor(address),
             Microsoft.Extensions.Options.Options.Create(Options),
             Time,

@@ -87,7 +87,8 @@ public sealed class ClusterMembershipOptions
     public TimeSpan IAmAlivePeriod { get; set; } = DefaultIAmAlivePeriod;
 
     /// <summary>A row whose heartbeat is older than <see cref="IAmAlivePeriod"/> × this is stale: skipped by the
-    /// join connectivity check (so a cluster restarts after a total crash) and not counted as a voter. Default 3 (15 s).</summary>
+    /// join connectivity check (so a cluster restarts after a total crash) and not counted when capping the votes
+    /// needed; every silo still probes it, so a corpse left Active is voted Dead. Default 3 (15 s).</summary>
     public int NumMissedTableIAmAliveLimit { get; set; } = DefaultNumMissedTableIAmAliveLimit;
 
     /// <summary>Rows that are not Active and have not been alive for this long are deleted. Default 1 day.</summary>

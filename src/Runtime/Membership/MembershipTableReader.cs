@@ -14,7 +14,7 @@ namespace Switchboard.Runtime.Membership;
 /// the next tick tries again; <see cref="StartAsync"/> retries until the first read succeeds or its token ends, so a
 /// gateway never starts with an empty view by mistake.
 /// </remarks>
-internal sealed class MembershipTableReader : IClusterMembershipService, IAsyncDisposable
+internal sealed class MembershipTableReader : IClusterMembershipService, IMembershipRefresher, IAsyncDisposable
 {
     private readonly IMembershipTable _table;
     private readonly ClusterMembershipOptions _options;
@@ -142,6 +142,19 @@ internal sealed class MembershipTableReader : IClusterMembershipService, IAsyncD
                 _logger.BackgroundFailed(exception);
             }
         });
+    }
+
+    /// <inheritdoc />
+    public async Task RefreshNowAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MembershipStoreException)
+        {
+            // Recorded as an outage by the tracker.
+        }
     }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)

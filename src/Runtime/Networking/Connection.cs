@@ -29,7 +29,11 @@ internal sealed class Connection
 {
     private const int FlushThresholdBytes = 64 * 1024;
     private const int HandshakeMaxFrameBytes = 16 * 1024;
-    private const int PipeBufferBytes = 16 * 1024;
+    private const int MaxPendingControlFrames = 1024;
+
+    // Measured on loopback with 160-byte messages: 64 KiB reads and writes cost noticeably less CPU per message than
+    // 16 KiB. Pipes return idle buffers to the pool, so a quiet connection does not hold them.
+    private const int PipeBufferBytes = 64 * 1024;
 
     // Wakes the writer loop for control frames; never written to the socket. Counts against the queue capacity,
     // which is harmless: when the queue is full the writer is busy and checks the control queue anyway.
@@ -60,6 +64,7 @@ internal sealed class Connection
     private volatile bool _established;
     private volatile bool _registered;
     private long _nextPingId;
+    private int _pendingControl;
 
     // Each written by one loop only (no interlocked traffic on the hot path); read by anyone.
     private long _framesSent;
@@ -498,6 +503,7 @@ internal sealed class Connection
         var count = 0;
         while (_control.TryDequeue(out var control))
         {
+            Interlocked.Decrement(ref _pendingControl);
             MessageFrameCodec.WritePing(output, control.Type, control.PingId);
             count++;
         }
@@ -554,7 +560,13 @@ internal sealed class Connection
                 _owner.Deliver(frame.Message!);
                 break;
             case FrameType.Ping:
-                EnqueueControl(new ControlFrame(FrameType.Pong, frame.PingId));
+                // A peer that pings without reading our pongs must not grow the control queue without bound; it
+                // cannot be healthy, so dropping its pongs (its probes fail) is the right answer anyway.
+                if (Volatile.Read(ref _pendingControl) < MaxPendingControlFrames)
+                {
+                    EnqueueControl(new ControlFrame(FrameType.Pong, frame.PingId));
+                }
+
                 break;
             case FrameType.Pong:
                 if (_pings.TryRemove(frame.PingId, out var answered))
@@ -577,6 +589,7 @@ internal sealed class Connection
 
     private void EnqueueControl(ControlFrame control)
     {
+        Interlocked.Increment(ref _pendingControl);
         _control.Enqueue(control);
 
         // If the queue is full the writer is not idle and drains the control queue on its next pass.

@@ -30,7 +30,7 @@ internal sealed class TransportNode : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Debug)
             .AddProvider(new XunitLoggerProvider(output))
             .AddProvider(Logs));
-        _services = new ServiceCollection().AddSingleton<IMessageReceiver>(Received).BuildServiceProvider();
+        _services = new ServiceCollection().AddMetrics().AddSingleton<IMessageReceiver>(Received).BuildServiceProvider();
         Manager = new ConnectionManager(
             identity,
             Options.Create(new ClusterOptions { ClusterId = clusterId }),
@@ -43,6 +43,8 @@ internal sealed class TransportNode : IAsyncDisposable
     }
 
     public ConnectionManager Manager { get; }
+
+    public IServiceProvider Services => _services;
 
     public SiloIdentity Identity { get; }
 

@@ -54,7 +54,10 @@ internal sealed class Connection
     private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _pings = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Utf8StringCache _strings = new();
+    private readonly Utf8StringCache _strings = new(64);
+
+    // Sized for hundreds of concurrent calls per connection, each repeating its key ~50 times a second.
+    private readonly Utf8StringCache _keys = new(512);
     private Socket? _socket;
     private NetworkStream? _stream;
     private PipeReader? _input;
@@ -248,9 +251,10 @@ internal sealed class Connection
             // Completing a writer over a dead socket may try to flush; the connection is gone either way.
         }
 
+        // _closing is deliberately not disposed: a concurrent Abort from another thread may still be cancelling it,
+        // and a token source without a timer holds nothing that needs releasing.
         _stream?.Dispose();
         _socket?.Dispose();
-        _closing.Dispose();
         var cause = _cause ?? new CloseCause("closed", null);
         try
         {
@@ -521,7 +525,7 @@ internal sealed class Connection
             {
                 var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (MessageFrameCodec.TryRead(ref buffer, out var frame, maxFrameBytes, _strings))
+                while (MessageFrameCodec.TryRead(ref buffer, out var frame, maxFrameBytes, _strings, _keys))
                 {
                     Dispatch(frame);
                 }

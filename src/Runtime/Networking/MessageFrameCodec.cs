@@ -164,9 +164,15 @@ internal static class MessageFrameCodec
     /// <param name="buffer">Received bytes.</param>
     /// <param name="frame">The decoded frame.</param>
     /// <param name="maxFrameBytes">Largest accepted frame (type byte + payload).</param>
-    /// <param name="strings">Optional cache for strings that repeat across frames (one per reader).</param>
+    /// <param name="strings">Optional cache for node ids and grain types, which repeat on almost every frame (one per reader).</param>
+    /// <param name="keys">Optional cache for grain keys (one per reader).</param>
     /// <exception cref="ProtocolException">The bytes are malformed or the frame is too large.</exception>
-    public static bool TryRead(ref ReadOnlySequence<byte> buffer, out Frame frame, int maxFrameBytes = NetworkingOptions.DefaultMaxFrameBytes, Utf8StringCache? strings = null)
+    public static bool TryRead(
+        ref ReadOnlySequence<byte> buffer,
+        out Frame frame,
+        int maxFrameBytes = NetworkingOptions.DefaultMaxFrameBytes,
+        Utf8StringCache? strings = null,
+        Utf8StringCache? keys = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrameBytes, 1);
         frame = default;
@@ -204,7 +210,7 @@ internal static class MessageFrameCodec
         }
 
         var content = buffer.Slice(LengthPrefixBytes, length);
-        frame = content.IsSingleSegment ? Decode(content.FirstSpan, strings) : DecodeCopy(content, strings);
+        frame = content.IsSingleSegment ? Decode(content.FirstSpan, strings, keys) : DecodeCopy(content, strings, keys);
         buffer = buffer.Slice(content.End);
         return true;
     }
@@ -222,7 +228,7 @@ internal static class MessageFrameCodec
         }
     }
 
-    private static Frame DecodeCopy(ReadOnlySequence<byte> content, Utf8StringCache? strings)
+    private static Frame DecodeCopy(ReadOnlySequence<byte> content, Utf8StringCache? strings, Utf8StringCache? keys)
     {
         // Only frames split across pipe segments take this path; the length was checked against the limit already.
         var length = (int)content.Length;
@@ -230,7 +236,7 @@ internal static class MessageFrameCodec
         try
         {
             content.CopyTo(rented);
-            return Decode(rented.AsSpan(0, length), strings);
+            return Decode(rented.AsSpan(0, length), strings, keys);
         }
         finally
         {
@@ -238,12 +244,12 @@ internal static class MessageFrameCodec
         }
     }
 
-    private static Frame Decode(ReadOnlySpan<byte> content, Utf8StringCache? strings)
+    private static Frame Decode(ReadOnlySpan<byte> content, Utf8StringCache? strings, Utf8StringCache? keys)
     {
         var payload = content[1..];
         return (FrameType)content[0] switch
         {
-            FrameType.Message => Frame.ForMessage(DecodeMessage(payload, strings)),
+            FrameType.Message => Frame.ForMessage(DecodeMessage(payload, strings, keys)),
             FrameType.Hello => Frame.ForHello(DecodeHello(payload)),
             FrameType.HelloAccept => Frame.ForText(FrameType.HelloAccept, DecodeText(payload, "node id")),
             FrameType.HelloRefuse => Frame.ForText(FrameType.HelloRefuse, DecodeText(payload, "refusal reason")),
@@ -253,7 +259,7 @@ internal static class MessageFrameCodec
         };
     }
 
-    private static Message DecodeMessage(ReadOnlySpan<byte> payload, Utf8StringCache? strings)
+    private static Message DecodeMessage(ReadOnlySpan<byte> payload, Utf8StringCache? strings, Utf8StringCache? keys)
     {
         var reader = new PayloadReader(payload);
         var kind = (MessageKind)reader.ReadByte();
@@ -284,7 +290,7 @@ internal static class MessageFrameCodec
         }
 
         var type = reader.ReadString(strings) ?? throw new ProtocolException("Message without a target grain type.");
-        var key = reader.ReadString(null) ?? throw new ProtocolException("Message without a target key.");
+        var key = reader.ReadString(keys) ?? throw new ProtocolException("Message without a target key.");
         var sender = reader.ReadString(strings) ?? throw new ProtocolException("Message without a sender id.");
         var destination = reader.ReadString(strings);
         var bodyLength = reader.ReadVarUInt64();

@@ -17,7 +17,7 @@ internal static partial class NetworkingLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Connecting to {PeerNodeId} failed: {Reason}; {DroppedCount} queued messages dropped")]
     public static partial void ConnectFailed(this ILogger logger, Exception? exception, string peerNodeId, string reason, long droppedCount);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "{Direction} connection with {PeerNodeId} established ({RemoteEndPoint})")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "{Direction} connection with {PeerNodeId} established ({RemoteEndPoint})")]
     public static partial void ConnectionEstablished(this ILogger logger, ConnectionDirection direction, string peerNodeId, string? remoteEndPoint);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "{Direction} connection with {PeerNodeId} closed: {Reason}; {DroppedCount} queued messages dropped")]

@@ -1,18 +1,32 @@
 namespace Switchboard.Runtime.Networking;
 
 /// <summary>
-/// Per-connection cache of decoded strings that repeat on nearly every message (sender id, destination, grain type),
-/// so the read path does not allocate them again for each frame. Direct-mapped: a slot holds the last string whose
-/// bytes hashed to it, and a hit is confirmed by comparing the bytes. Not thread-safe: one reader loop owns it.
-/// Low-cardinality fields only; grain keys would churn it and cost an extra copy per miss.
+/// Per-connection cache of decoded strings that repeat across messages (sender id, destination, grain type, and the
+/// keys of the calls whose media flows over the connection), so the read path does not allocate them again for each
+/// frame. Direct-mapped: a slot holds the last string whose bytes hashed to it, and a hit is confirmed by comparing the
+/// bytes; a miss costs one extra copy of the bytes. Memory is bounded by slots x (128 bytes + the string).
+/// Not thread-safe: one reader loop owns it.
 /// </summary>
 internal sealed class Utf8StringCache
 {
-    private const int SlotCount = 64;
     private const int MaxCachedBytes = 128;
 
-    private readonly byte[]?[] _bytes = new byte[]?[SlotCount];
-    private readonly string?[] _values = new string?[SlotCount];
+    private readonly byte[]?[] _bytes;
+    private readonly string?[] _values;
+    private readonly int _mask;
+
+    /// <param name="slotCount">Number of slots, a power of two: a few dozen for low-cardinality fields, more for keys.</param>
+    public Utf8StringCache(int slotCount)
+    {
+        if (slotCount <= 0 || (slotCount & (slotCount - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slotCount), slotCount, "Slot count must be a positive power of two.");
+        }
+
+        _bytes = new byte[]?[slotCount];
+        _values = new string?[slotCount];
+        _mask = slotCount - 1;
+    }
 
     /// <summary>Returns the string for <paramref name="utf8"/>, decoding (strictly) only on a miss.</summary>
     /// <exception cref="ProtocolException">The bytes are not valid UTF-8.</exception>
@@ -42,7 +56,7 @@ internal sealed class Utf8StringCache
     }
 
     // FNV-1a over at most MaxCachedBytes: cheap, and the strings that matter differ in their tails (generations).
-    private static int Slot(ReadOnlySpan<byte> utf8)
+    private int Slot(ReadOnlySpan<byte> utf8)
     {
         var hash = 2166136261u;
         foreach (var b in utf8)
@@ -50,6 +64,6 @@ internal sealed class Utf8StringCache
             hash = (hash ^ b) * 16777619u;
         }
 
-        return (int)((hash ^ (hash >> 16)) % SlotCount);
+        return (int)(hash ^ (hash >> 16)) & _mask;
     }
 }

@@ -283,17 +283,19 @@ public sealed class MessageFrameCodecTests
     [Fact]
     public void FrameCodec_StringCache_ReusesRepeatedStrings()
     {
-        var cache = new Utf8StringCache();
+        var cache = new Utf8StringCache(64);
+        var keys = new Utf8StringCache(512);
         var bytes = Encode(w => MessageFrameCodec.WriteMessage(w, FullMessage("127.0.0.1:11111@42")));
         var first = new ReadOnlySequence<byte>(bytes);
         var second = new ReadOnlySequence<byte>(bytes);
 
-        Assert.True(MessageFrameCodec.TryRead(ref first, out var a, strings: cache));
-        Assert.True(MessageFrameCodec.TryRead(ref second, out var b, strings: cache));
+        Assert.True(MessageFrameCodec.TryRead(ref first, out var a, strings: cache, keys: keys));
+        Assert.True(MessageFrameCodec.TryRead(ref second, out var b, strings: cache, keys: keys));
 
         Assert.Same(a.Message!.SenderId, b.Message!.SenderId);
         Assert.Same(a.Message.Destination, b.Message.Destination);
         Assert.Same(a.Message.Target.Type, b.Message.Target.Type);
+        Assert.Same(a.Message.Target.Key, b.Message.Target.Key);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Grains.Applications;
 using Switchboard.Grains.Connection;
 using Switchboard.Grains.Tests.Fakes;
@@ -67,9 +68,26 @@ public sealed class ConnectionGrainFailoverTests(ITestOutputHelper output)
     // ---- normal operation ----
 
     [Fact]
-    public async Task Deactivate_LiveCall_NewActivationContinuesTheCallFromTheSharedStore()
+    public Task Deactivate_LiveCall_NewActivationContinuesTheCallFromTheSharedStore()
     {
         var storage = new InMemoryGrainStorage();
+        return LiveCallContinuesAfterDeactivationAsync(storage, () => Task.FromResult(storage.Count));
+    }
+
+    [Fact]
+    public async Task Deactivate_LiveCallOnPostgres_NewActivationContinuesTheCallFromTheDatabase()
+    {
+        var server = await PostgresServer.SharedAsync();
+        var connectionString = await server.CreateDatabaseAsync("connection_failover");
+        await using var storage = new PostgresGrainStorage(connectionString, "failover-test", NullLogger<PostgresGrainStorage>.Instance);
+        await storage.InitializeAsync(default);
+
+        await LiveCallContinuesAfterDeactivationAsync(storage,
+            async () => await storage.ReadAsync(new GrainId("connection", StreamSid), ConnectionGrain.StateName, default) is null ? 0 : 1);
+    }
+
+    private async Task LiveCallContinuesAfterDeactivationAsync(IGrainStorage storage, Func<Task<int>> storedRecords)
+    {
         var application = new CountingApplication();
         await using var silo = await StartSiloAsync(storage, application);
         var observer = new ChannelObserver();
@@ -90,7 +108,7 @@ public sealed class ConnectionGrainFailoverTests(ITestOutputHelper output)
 
         Assert.True(await silo.DeactivateAsync(IdOf(grain)));
         Assert.False(silo.HasActivation(IdOf(grain)));
-        Assert.Equal(1, storage.Count);
+        Assert.Equal(1, await storedRecords());
 
         // The next call activates the grain again; it restores the call from the store.
         var restored = await grain.GetSnapshot();

@@ -77,6 +77,7 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
         _instruments = instruments;
         _logger = logger;
         _connections.PeerDisconnected += OnPeerDisconnected;
+        _connections.MessageMisrouted += OnMisrouted;
         _membership.SnapshotChanged += OnMembershipChanged;
         _sweepTimer = timeProvider.CreateTimer(_ => SweepIdleRoutes(), null, _options.RouteIdleTimeout, _options.RouteIdleTimeout);
     }
@@ -172,6 +173,7 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
         }
 
         _connections.PeerDisconnected -= OnPeerDisconnected;
+        _connections.MessageMisrouted -= OnMisrouted;
         _membership.SnapshotChanged -= OnMembershipChanged;
         _sweepTimer.Dispose();
         _disposed.Cancel();
@@ -448,6 +450,9 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
             }
         }
     }
+
+    private void OnMisrouted(Message message)
+        => GiveUp(message, $"it was addressed to {message.Destination}, not to this node {_identity.Id}");
 
     private void OnMembershipChanged(ClusterMembershipSnapshot snapshot)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Runtime.Configuration;
+using Switchboard.Runtime.Core;
 using Switchboard.Runtime.Membership;
 using Switchboard.Runtime.Messaging;
 
@@ -30,7 +31,7 @@ namespace Switchboard.Runtime.Networking;
 /// dialler refused our accept (it meant another generation of this endpoint) unless it was our route to that node. Nothing is raised while
 /// the manager is being disposed.</para>
 /// </summary>
-internal sealed class ConnectionManager : ISiloProber, IAsyncDisposable
+internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
 {
     private const string ClientIdPrefix = "client/";
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);

@@ -78,6 +78,7 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
         _logger = logger;
         _connections.PeerDisconnected += OnPeerDisconnected;
         _connections.MessageMisrouted += OnMisrouted;
+        _connections.PeerLeaving += OnPeerLeaving;
         _membership.SnapshotChanged += OnMembershipChanged;
         _sweepTimer = timeProvider.CreateTimer(_ => SweepIdleRoutes(), null, _options.RouteIdleTimeout, _options.RouteIdleTimeout);
     }
@@ -174,6 +175,7 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
 
         _connections.PeerDisconnected -= OnPeerDisconnected;
         _connections.MessageMisrouted -= OnMisrouted;
+        _connections.PeerLeaving -= OnPeerLeaving;
         _membership.SnapshotChanged -= OnMembershipChanged;
         _sweepTimer.Dispose();
         _disposed.Cancel();
@@ -425,6 +427,16 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
     private void OnPeerDisconnected(string nodeId)
     {
         MessageCenter.FailPendingTo(nodeId);
+        RerouteAwayFrom(nodeId);
+    }
+
+    /// <summary>A silo that is handing its grains off asked us to stop sending to it: its grains' messages are held here,
+    /// in order, until each grain has left the directory, and then go to the grain's next activation. Nothing is
+    /// forwarded through the leaving silo, so nothing is reordered or lost in its socket buffers.</summary>
+    private void OnPeerLeaving(string nodeId) => RerouteAwayFrom(nodeId);
+
+    private void RerouteAwayFrom(string nodeId)
+    {
         if (!SiloAddress.TryParse(nodeId, out var silo))
         {
             return;

@@ -13,6 +13,10 @@ internal interface IClusterConnections : ISiloProber
     /// <summary>Raised at once when the connection to a node is lost (or a connect attempt failed).</summary>
     event Action<string>? PeerDisconnected;
 
+    /// <summary>Raised once when a node announces it is leaving (graceful shutdown); sends to it fail from then on, but
+    /// its answers to calls already made still arrive.</summary>
+    event Action<string>? PeerLeaving;
+
     /// <summary>Raised for a message that arrived addressed to another node id (the sender's view was stale, e.g. it
     /// addressed a previous generation of this endpoint); it was not delivered.</summary>
     event Action<Message>? MessageMisrouted;

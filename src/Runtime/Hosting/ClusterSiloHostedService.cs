@@ -65,6 +65,7 @@ internal sealed class ClusterSiloHostedService(
         logger.ClusterSiloLeaving(address, catalog.Count);
         await membership.ShutdownAsync(cancellationToken).ConfigureAwait(false);
         router.BeginLocalShutdown();
+        connections.AnnounceLeaving();
         await catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await membership.LeaveAsync(cancellationToken).ConfigureAwait(false);

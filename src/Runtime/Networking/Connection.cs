@@ -131,6 +131,9 @@ internal sealed class Connection
 
     public void StartInbound(Socket socket) => _ = Task.Run(() => RunAsync(target: null, socket));
 
+    /// <summary>Tells the peer to stop sending here (this node is leaving); queued behind nothing, like a pong.</summary>
+    public void SendGoAway() => EnqueueControl(new ControlFrame(FrameType.GoAway, 0));
+
     /// <summary>Sends a ping and waits for its pong. False on timeout or when the connection closes first.</summary>
     public async Task<bool> PingAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -578,6 +581,9 @@ internal sealed class Connection
                     answered.TrySetResult(true);
                 }
 
+                break;
+            case FrameType.GoAway:
+                _owner.OnPeerLeaving(RemoteNodeId!);
                 break;
             case FrameType.HelloRefuse when Direction == ConnectionDirection.Inbound && _framesReceived == 1:
                 // The dialler checked our accept and refused it (it meant a previous generation of this endpoint).

@@ -44,6 +44,7 @@ internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
     private readonly ConcurrentDictionary<string, byte> _dead = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _connectFailedAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _leaving = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private IMessageReceiver? _receiver;
     private Socket? _listener;
@@ -93,6 +94,9 @@ internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
     /// <summary>Receives messages whose <see cref="Message.Destination"/> names another node (the sender's view was
     /// stale), instead of the local receiver. Without a handler they are logged and dropped.</summary>
     public event Action<Message>? MessageMisrouted;
+
+    /// <summary>Raised once when a peer announces (GoAway) that it is leaving; sends to it fail from then on.</summary>
+    public event Action<string>? PeerLeaving;
 
     /// <summary>This node's id.</summary>
     public string LocalId => _identity.Id;
@@ -171,6 +175,11 @@ internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
             return false;
         }
 
+        if (_leaving.ContainsKey(nodeId))
+        {
+            return false;
+        }
+
         var connection = _routes.TryGetValue(nodeId, out var existing) ? existing : GetOrDial(nodeId);
         if (connection is null)
         {
@@ -197,6 +206,11 @@ internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(silo);
         var nodeId = silo.ToString();
+        if (_leaving.ContainsKey(nodeId))
+        {
+            return false;
+        }
+
         var connection = _routes.TryGetValue(nodeId, out var existing) ? existing : GetOrDial(nodeId);
         return connection is not null && await connection.PingAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
@@ -347,6 +361,33 @@ internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
 
     /// <summary>Hands a received message to the local receiver, or to the misrouted handler when it was meant for
     /// another node. Called by reader loops, synchronously and in arrival order.</summary>
+    /// <summary>Graceful shutdown: asks every connected node to stop sending here. Replies to requests they already
+    /// sent still go out; the connections close when this manager is disposed.</summary>
+    public void AnnounceLeaving()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            if (!connection.IsClosed)
+            {
+                connection.SendGoAway();
+            }
+        }
+    }
+
+    /// <summary>The peer announced it is leaving: route nothing more to it.</summary>
+    internal void OnPeerLeaving(string nodeId)
+    {
+        if (_leaving.TryAdd(nodeId, true))
+        {
+            _logger.PeerLeaving(nodeId);
+            var handler = PeerLeaving;
+            if (handler is not null)
+            {
+                Invoke(handler, nodeId, nameof(PeerLeaving), nodeId);
+            }
+        }
+    }
+
     internal void Deliver(Message message)
     {
         if (message.Destination is { } destination && !string.Equals(destination, _identity.Id, StringComparison.Ordinal))

@@ -20,4 +20,8 @@ internal enum FrameType : byte
 
     /// <summary>Answer to a <see cref="Ping"/>.</summary>
     Pong = 6,
+
+    /// <summary>"I am leaving, stop sending me messages" (graceful silo shutdown). Ping-shaped (an unused 8-byte id),
+    /// so it travels in the control queue. The connection stays open for reading until the sender closes it.</summary>
+    GoAway = 7,
 }

@@ -144,12 +144,12 @@ internal static class MessageFrameCodec
         writer.Advance(LengthPrefixBytes + 1 + position);
     }
 
-    /// <summary>Writes a <see cref="FrameType.Ping"/> or <see cref="FrameType.Pong"/> frame.</summary>
+    /// <summary>Writes a <see cref="FrameType.Ping"/>, <see cref="FrameType.Pong"/> or <see cref="FrameType.GoAway"/> frame.</summary>
     public static void WritePing(IBufferWriter<byte> writer, FrameType type, long id)
     {
-        if (type is not (FrameType.Ping or FrameType.Pong))
+        if (type is not (FrameType.Ping or FrameType.Pong or FrameType.GoAway))
         {
-            throw new ArgumentOutOfRangeException(nameof(type), type, "Only ping and pong frames carry an id.");
+            throw new ArgumentOutOfRangeException(nameof(type), type, "Only ping, pong and go-away frames carry an id.");
         }
 
         var span = BeginFrame(writer, type, PingPayloadBytes);
@@ -255,6 +255,7 @@ internal static class MessageFrameCodec
             FrameType.HelloRefuse => Frame.ForText(FrameType.HelloRefuse, DecodeText(payload, "refusal reason")),
             FrameType.Ping => Frame.ForPing(FrameType.Ping, DecodePingId(payload)),
             FrameType.Pong => Frame.ForPing(FrameType.Pong, DecodePingId(payload)),
+            FrameType.GoAway => Frame.ForPing(FrameType.GoAway, DecodePingId(payload)),
             var unknown => throw new ProtocolException($"Unknown frame type {(byte)unknown}."),
         };
     }

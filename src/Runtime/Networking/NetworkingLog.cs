@@ -46,4 +46,8 @@ internal static partial class NetworkingLog
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Node {NodeId} transport stopped; {ConnectionCount} connections closed")]
     public static partial void Stopped(this ILogger logger, string nodeId, int connectionCount);
+
+    [LoggerMessage(EventId = 3050, EventName = "PeerLeaving", Level = LogLevel.Information,
+        Message = "Node {NodeId} announced it is leaving; nothing more is sent to it")]
+    public static partial void PeerLeaving(this ILogger logger, string nodeId);
 }

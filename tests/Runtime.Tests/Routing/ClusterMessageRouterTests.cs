@@ -143,6 +143,40 @@ public sealed class ClusterMessageRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task Route_SiloLeaving_HoldsUntilItsEntryIsGoneThenPlacesElsewhereInOrder()
+    {
+        _membership.Set((S1, SiloStatus.Active), (S2, SiloStatus.Active));
+        var entry = await Register(S1);
+        SendMedia(0);
+        await TestWait.UntilAsync(() => _connections.SentTo(S1.ToString()).Count == 1, "media 0 reached S1");
+
+        _membership.Set((S1, SiloStatus.ShuttingDown), (S2, SiloStatus.Active));
+        _connections.Leave(S1.ToString());
+        for (var i = 1; i <= 6; i++)
+        {
+            SendMedia(i);
+        }
+
+        // S1 still hosts the grain (its entry is there): nothing may go to S2 yet, whatever the retries.
+        for (var step = 0; step < 5; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
+
+        Assert.Empty(_connections.SentTo(S2.ToString()));
+
+        // The hand-off: S1's activation leaves the directory.
+        await _directory.UnregisterAsync(entry, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        await TestWait.UntilAsync(() => _connections.SentTo(S2.ToString()).Count == 6, "media 1-6 reached S2",
+            () => $"{_connections.SentTo(S2.ToString()).Count} on S2");
+        Assert.Equal(Enumerable.Range(1, 6), _connections.SentTo(S2.ToString()).Select(m => (int)m.Body.Span[0]));
+        Assert.Single(_connections.SentTo(S1.ToString()));
+    }
+
+    [Fact]
     public async Task Route_TransientDisconnectSiloAnswersProbe_KeepsSilo()
     {
         _membership.Set((S1, SiloStatus.Active), (S2, SiloStatus.Active));

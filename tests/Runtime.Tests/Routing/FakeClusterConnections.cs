@@ -20,6 +20,8 @@ internal sealed class FakeClusterConnections : IClusterConnections
 
 #pragma warning disable CS0067 // Not raised by this fake: no message is ever misrouted here.
     public event Action<Message>? MessageMisrouted;
+
+    public event Action<string>? PeerLeaving;
 #pragma warning restore CS0067
 
     public bool TrySend(string nodeId, Message message)
@@ -41,6 +43,12 @@ internal sealed class FakeClusterConnections : IClusterConnections
     {
         Interlocked.Increment(ref Probes);
         return Task.FromResult(!Unreachable.ContainsKey(silo.ToString()));
+    }
+
+    public void Leave(string nodeId)
+    {
+        Unreachable[nodeId] = true;
+        PeerLeaving?.Invoke(nodeId);
     }
 
     public void Disconnect(string nodeId)

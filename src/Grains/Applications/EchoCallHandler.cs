@@ -53,6 +53,9 @@ internal sealed class EchoCallHandler(ICallSession session, int chunkBytes) : IC
         return Task.CompletedTask;
     }
 
+    /// <summary>The partial chunk would be lost with this silo's memory: echo it now.</summary>
+    public Task OnHandOffAsync(CancellationToken cancellationToken) => OnStopAsync(ConnectionErrorCode.None, cancellationToken);
+
     private void Append(byte[] payload)
     {
         // Normal frames (160 B) fit the fixed buffer; an oversized frame grows a spill buffer once.

@@ -29,4 +29,10 @@ public interface ICallHandler
     /// <param name="error">None for a normal stop or close; otherwise why the stream failed.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     Task OnStopAsync(ConnectionErrorCode error, CancellationToken cancellationToken);
+
+    /// <summary>The call is not ending, but its grain is moving to another silo (graceful silo shutdown): send whatever
+    /// is buffered now, while sends are still accepted. The handler's memory does not move; a new handler is created on
+    /// the next silo through <see cref="OnStartAsync"/>. Default: nothing to flush.</summary>
+    /// <param name="cancellationToken">Cancellation.</param>
+    Task OnHandOffAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -107,6 +107,12 @@ public sealed class ConnectionGrain(
             return;
         }
 
+        if (reason == DeactivationReason.ShuttingDown && _session is not null)
+        {
+            // The call continues on another silo: what the application buffered would die with this one.
+            await _session.HandOffAsync(cancellationToken);
+        }
+
         if (IsDirty)
         {
             await WriteCheckpointAsync("deactivation", cancellationToken);

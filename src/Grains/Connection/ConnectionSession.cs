@@ -620,6 +620,13 @@ internal sealed class ConnectionSession : ICallSession
         return true;
     }
 
+    /// <summary>The grain is handing the call off to another silo (graceful shutdown): lets the handler flush what it
+    /// buffered, while the observer still accepts audio. No state changes: the call continues elsewhere.</summary>
+    public Task HandOffAsync(CancellationToken cancellationToken)
+        => HasStarted && !IsFinal
+            ? InvokeAsync(static (h, _, ct) => h.OnHandOffAsync(ct), 0, nameof(ICallHandler.OnHandOffAsync), cancellationToken)
+            : Task.CompletedTask;
+
     private async Task InvokeAsync<TState>(Func<ICallHandler, TState, CancellationToken, Task> callback, TState state, string name, CancellationToken cancellationToken)
     {
         if (_handler is null)

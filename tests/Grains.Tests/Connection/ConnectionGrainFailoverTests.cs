@@ -86,6 +86,35 @@ public sealed class ConnectionGrainFailoverTests(ITestOutputHelper output)
             async () => await storage.ReadAsync(new GrainId("connection", StreamSid), ConnectionGrain.StateName, default) is null ? 0 : 1);
     }
 
+    [Theory]
+    [InlineData(DeactivationReason.ShuttingDown, 320)]
+    [InlineData(DeactivationReason.IdleCollection, 0)]
+    public async Task Deactivate_PartialEchoChunkBuffered_FlushedOnlyWhenHandingOff(DeactivationReason reason, int expectedBytes)
+    {
+        await using var silo = await StartSiloAsync(new InMemoryGrainStorage(), new CountingApplication());
+        var observer = new ChannelObserver();
+        var grain = silo.GrainFactory.GetGrain<IConnectionGrain>(StreamSid);
+        Assert.True((await grain.Start(NewStart(), silo.GrainFactory.CreateObjectReference<IConnectionObserver>(observer), "gw-1")).Accepted);
+
+        // Two frames (320 B) stay in the echo handler's buffer: a chunk goes out at 400 B.
+        await grain.OnMedia(Media(2));
+        await grain.OnMedia(Media(3));
+        await silo.WaitQuiescentAsync(IdOf(grain));
+        Assert.Empty(observer.Frames);
+
+        Assert.True(await silo.DeactivateAsync(IdOf(grain), reason));
+
+        if (expectedBytes == 0)
+        {
+            Assert.DoesNotContain(observer.Frames, f => f.Payload is not null);
+        }
+        else
+        {
+            await TestWait.UntilAsync(() => observer.Frames.Any(f => f.Payload is not null), "the flushed partial chunk at the observer");
+            Assert.Equal(expectedBytes, observer.Frames.First(f => f.Payload is not null).Payload!.Length);
+        }
+    }
+
     private async Task LiveCallContinuesAfterDeactivationAsync(IGrainStorage storage, Func<Task<int>> storedRecords)
     {
         var application = new CountingApplication();

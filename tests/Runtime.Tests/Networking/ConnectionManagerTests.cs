@@ -247,6 +247,27 @@ public sealed class ConnectionManagerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ConnectionManager_PeerAnnouncesLeaving_SendsToItFailButItsRepliesStillArrive()
+    {
+        await using var a = await TransportNode.StartSiloAsync(output, "a");
+        await using var b = await TransportNode.StartSiloAsync(output, "b");
+        Assert.True(b.Manager.TrySend(a.Id, TestMessages.OneWay(1, b.Id)));
+        await a.WaitForMessagesAsync(1);
+        var leaving = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        b.Manager.PeerLeaving += leaving.Enqueue;
+
+        a.Manager.AnnounceLeaving();
+
+        await TestWait.UntilAsync(() => leaving.Count == 1, "b hears that a is leaving", () => b.Logs.Describe());
+        Assert.Equal(a.Id, Assert.Single(leaving));
+        Assert.False(b.Manager.TrySend(a.Id, TestMessages.OneWay(2, b.Id)), "nothing more is sent to a leaving node");
+        Assert.True(a.Manager.TrySend(b.Id, TestMessages.OneWay(3, a.Id)), "the leaving node still sends (replies)");
+        await b.WaitForMessagesAsync(1);
+        Assert.Equal(1, a.Received.Count);
+        Assert.Empty(b.Disconnects);
+    }
+
+    [Fact]
     public async Task ConnectionManager_MisroutedMessage_GoesToHandlerNotReceiver()
     {
         await using var b = await TransportNode.StartSiloAsync(output, "b");

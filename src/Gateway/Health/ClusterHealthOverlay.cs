@@ -1,5 +1,6 @@
 using Switchboard.Grains;
 using Switchboard.Runtime.Membership;
+using Switchboard.Runtime.Networking;
 
 namespace Switchboard.Gateway.Health;
 
@@ -8,15 +9,15 @@ namespace Switchboard.Gateway.Health;
 /// <list type="bullet">
 /// <item><description>degraded while the membership store does not answer (calls keep flowing, but no node can join
 /// and no dead silo can be declared);</description></item>
-/// <item><description>degraded while an Active silo carries death votes or is suspected (it is being declared dead;
-/// its calls are failing over);</description></item>
+/// <item><description>degraded while an Active silo carries death votes, is suspected, or has no live connection from
+/// this gateway (it is being declared dead; its calls are failing over);</description></item>
 /// <item><description>an unreachable health grain is degraded rather than unhealthy while Active silos exist (the
 /// grain is moving after its silo died); with no Active silo it stays unhealthy.</description></item>
 /// </list>
 /// </summary>
 internal static class ClusterHealthOverlay
 {
-    public static HealthSnapshot Apply(HealthSnapshot snapshot, ClusterMembershipSnapshot cluster)
+    public static HealthSnapshot Apply(HealthSnapshot snapshot, ClusterMembershipSnapshot cluster, IClusterConnectivity? connectivity = null)
     {
         var reasons = new List<string>();
         if (!cluster.StoreReachable)
@@ -26,9 +27,18 @@ internal static class ClusterHealthOverlay
 
         foreach (var entry in cluster.Table.Entries)
         {
-            if (entry.Status == SiloStatus.Active && (entry.SuspectTimes.Count > 0 || cluster.Suspected.Contains(entry.Silo)))
+            if (entry.Status != SiloStatus.Active)
+            {
+                continue;
+            }
+
+            if (entry.SuspectTimes.Count > 0 || cluster.Suspected.Contains(entry.Silo))
             {
                 reasons.Add($"silo {entry.Silo} is suspected and being declared dead");
+            }
+            else if (connectivity is not null && !connectivity.IsConnected(entry.Silo.ToString()))
+            {
+                reasons.Add($"silo {entry.Silo} is unreachable from this gateway");
             }
         }
 

@@ -8,6 +8,7 @@ using Switchboard.Gateway.Hosting;
 using Switchboard.Grains;
 using Switchboard.Runtime;
 using Switchboard.Runtime.Membership;
+using Switchboard.Runtime.Networking;
 
 namespace Switchboard.Gateway.Health;
 
@@ -22,7 +23,8 @@ internal sealed class HealthEndpoint(
     GatewayDrainState drain,
     TimeProvider timeProvider,
     ILogger<HealthEndpoint> logger,
-    IClusterMembershipService? membership = null)
+    IClusterMembershipService? membership = null,
+    IClusterConnectivity? connectivity = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -41,7 +43,7 @@ internal sealed class HealthEndpoint(
         var cluster = membership?.CurrentSnapshot;
         if (cluster is not null)
         {
-            snapshot = ClusterHealthOverlay.Apply(snapshot, cluster);
+            snapshot = ClusterHealthOverlay.Apply(snapshot, cluster, connectivity);
         }
 
         var ready = !drain.IsDraining && snapshot.Status != HealthStatus.Unhealthy;

@@ -106,6 +106,7 @@ public static class SwitchboardClusterServiceCollectionExtensions
         services.AddSingleton<ConnectionManager>();
         services.AddSingleton<IClusterConnections>(sp => sp.GetRequiredService<ConnectionManager>());
         services.AddSingleton<ISiloProber>(sp => sp.GetRequiredService<ConnectionManager>());
+        services.AddSingleton<IClusterConnectivity>(sp => sp.GetRequiredService<ConnectionManager>());
         services.AddSingleton<PlacementDirector>();
         services.AddSingleton<ClusterMessageRouter>();
         services.Replace(ServiceDescriptor.Singleton<IMessageTransport>(sp => sp.GetRequiredService<ClusterMessageRouter>()));

@@ -31,7 +31,7 @@ namespace Switchboard.Runtime.Networking;
 /// dialler refused our accept (it meant another generation of this endpoint) unless it was our route to that node. Nothing is raised while
 /// the manager is being disposed.</para>
 /// </summary>
-internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
+internal sealed class ConnectionManager : IClusterConnections, IClusterConnectivity, IAsyncDisposable
 {
     private const string ClientIdPrefix = "client/";
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
@@ -361,6 +361,9 @@ internal sealed class ConnectionManager : IClusterConnections, IAsyncDisposable
 
     /// <summary>Hands a received message to the local receiver, or to the misrouted handler when it was meant for
     /// another node. Called by reader loops, synchronously and in arrival order.</summary>
+    /// <inheritdoc />
+    public bool IsConnected(string nodeId) => _routes.TryGetValue(nodeId, out var connection) && !connection.IsClosed && connection.IsEstablished;
+
     /// <summary>Graceful shutdown: asks every connected node to stop sending here. Replies to requests they already
     /// sent still go out; the connections close when this manager is disposed.</summary>
     public void AnnounceLeaving()

@@ -29,6 +29,15 @@ public class ClusterHealthOverlayTests
     }
 
     [Fact]
+    public void Apply_ActiveSiloThisGatewayLostItsConnectionTo_Degraded()
+    {
+        var result = ClusterHealthOverlay.Apply(Healthy, View(true, (S1, SiloStatus.Active, 0), (S2, SiloStatus.Active, 0)), new Connected(S1));
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains($"silo {S2} is unreachable from this gateway", result.Reasons);
+    }
+
+    [Fact]
     public void Apply_HealthGrainUnreachableButSilosActive_DegradedNotUnhealthy()
     {
         var unreachable = new HealthSnapshot(HealthStatus.Unhealthy, 0, 0, 0, 0, ["health grain unreachable: TimeoutException"], [], []);
@@ -51,6 +60,11 @@ public class ClusterHealthOverlayTests
     [Fact]
     public void Apply_AllWell_SnapshotUnchanged()
         => Assert.Same(Healthy, ClusterHealthOverlay.Apply(Healthy, View(true, (S1, SiloStatus.Active, 0), (S2, SiloStatus.Dead, 2))));
+
+    private sealed class Connected(params SiloAddress[] silos) : Switchboard.Runtime.Networking.IClusterConnectivity
+    {
+        public bool IsConnected(string nodeId) => silos.Any(s => s.ToString() == nodeId);
+    }
 
     private static ClusterMembershipSnapshot View(bool storeReachable, params (SiloAddress Silo, SiloStatus Status, int Votes)[] silos)
     {

@@ -82,4 +82,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 3214, Level = LogLevel.Information, Message = "Cluster client {ClientId} started; {SiloCount} active silos")]
     public static partial void ClusterClientStarted(this ILogger logger, string clientId, int siloCount);
+
+    [LoggerMessage(EventId = 3215, Level = LogLevel.Information, Message = "Removed {Count} directory entries of dead silo {Silo}")]
+    public static partial void DeadSiloEntriesRemoved(this ILogger logger, string silo, int count);
+
+    [LoggerMessage(EventId = 3216, Level = LogLevel.Warning, Message = "Could not remove the directory entries of dead silo {Silo}; they are taken over one by one when called")]
+    public static partial void DeadSiloCleanupFailed(this ILogger logger, Exception exception, string silo);
 }

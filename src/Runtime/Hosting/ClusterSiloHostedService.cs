@@ -52,6 +52,7 @@ internal sealed class ClusterSiloHostedService(
         }
 
         membership.DeclaredDeadLocally += OnDeclaredDead;
+        membership.SiloDeclaredDead += OnSiloDeclaredDead;
         var endpoint = await connections.StartListeningAsync(
             new IPEndPoint(IPAddress.Parse(siloOptions.Value.ListenAddress), address.Port), cancellationToken).ConfigureAwait(false);
         await membership.JoinAsync(cancellationToken).ConfigureAwait(false);
@@ -90,6 +91,24 @@ internal sealed class ClusterSiloHostedService(
             await Task.Delay(TimeSpan.FromMilliseconds(50), timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Removes a dead silo's directory entries in one statement, so grains nobody calls again (ended calls)
+    /// leave no rows behind. Every silo does it (idempotent); grains that are called again are taken over one by one by
+    /// the router anyway, so a failure here is only logged.</summary>
+    private void OnSiloDeclaredDead(SiloAddress silo) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            var removed = await services.GetRequiredService<IGrainDirectory>().UnregisterSiloAsync(silo, CancellationToken.None).ConfigureAwait(false);
+            logger.DeadSiloEntriesRemoved(silo.ToString(), removed);
+        }
+#pragma warning disable CA1031 // Best effort, see above.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.DeadSiloCleanupFailed(ex, silo.ToString());
+        }
+    });
 
     private void OnDeclaredDead(string reason)
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Health;
+using Switchboard.Gateway.Hosting;
 using Switchboard.Gateway.MediaStreams;
 using Switchboard.Gateway.Security;
 using Switchboard.Gateway.Twilio;
@@ -56,6 +57,8 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<HealthEndpoint>();
         services.AddHostedService<GatewayStartupLogger>();
         services.AddHostedService<GatewayHealthReporter>();
+        services.TryAddSingleton<GatewayDrainState>();
+        services.AddHostedService<GatewayDrainService>();
         return services;
     }
 

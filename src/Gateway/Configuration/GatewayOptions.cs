@@ -70,4 +70,8 @@ public sealed class GatewayOptions
 
     /// <summary>Latency (round trip or grain call) above which a <c>LatencySpike</c> is logged. Default 200 ms.</summary>
     public TimeSpan LatencySpikeThreshold { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>On SIGTERM the gateway stops accepting streams (503, <c>/health</c> not ready) and keeps the calls it holds
+    /// until they end or this deadline passes; then it exits. Default 30 s.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

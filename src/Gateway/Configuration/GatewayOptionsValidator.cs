@@ -59,6 +59,7 @@ internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IV
         AddIfNotPositive(failures, "Gateway:KeepAliveTimeout", options.KeepAliveTimeout);
         AddIfNotPositive(failures, "Gateway:CloseHandshakeTimeout", options.CloseHandshakeTimeout);
         AddIfNotPositive(failures, "Gateway:GrainCallTimeout", options.GrainCallTimeout);
+        AddIfNotPositive(failures, "Gateway:DrainTimeout", options.DrainTimeout);
         AddIfNotPositive(failures, "Gateway:LatencySpikeThreshold", options.LatencySpikeThreshold);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Hosting;
 using Switchboard.Grains;
 using Switchboard.Runtime;
+using Switchboard.Runtime.Membership;
 
 namespace Switchboard.Gateway.Health;
 
@@ -15,7 +17,12 @@ namespace Switchboard.Gateway.Health;
 /// degraded, 503 for unhealthy, and 503 with a reason when the grain cannot be reached (a load balancer must not send
 /// calls to a gateway that cannot reach its cluster).
 /// </summary>
-internal sealed class HealthEndpoint(IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<HealthEndpoint> logger)
+internal sealed class HealthEndpoint(
+    IOptions<GatewayOptions> options,
+    GatewayDrainState drain,
+    TimeProvider timeProvider,
+    ILogger<HealthEndpoint> logger,
+    IClusterMembershipService? membership = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -31,15 +38,22 @@ internal sealed class HealthEndpoint(IOptions<GatewayOptions> options, TimeProvi
             snapshot = new HealthSnapshot(HealthStatus.Unhealthy, 0, 0, 0, 0, ["health grain unreachable: " + ex.GetType().Name], [], []);
         }
 
-        context.Response.StatusCode = snapshot.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        var cluster = membership?.CurrentSnapshot;
+        if (cluster is not null)
+        {
+            snapshot = ClusterHealthOverlay.Apply(snapshot, cluster);
+        }
+
+        var ready = !drain.IsDraining && snapshot.Status != HealthStatus.Unhealthy;
+        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
-        Write(writer, snapshot);
+        Write(writer, snapshot, ready, drain.IsDraining, cluster);
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    internal static void Write(Utf8JsonWriter writer, HealthSnapshot snapshot)
+    internal static void Write(Utf8JsonWriter writer, HealthSnapshot snapshot, bool ready = true, bool draining = false, ClusterMembershipSnapshot? cluster = null)
     {
         writer.WriteStartObject();
         writer.WriteString("status"u8, snapshot.Status switch
@@ -72,6 +86,33 @@ internal sealed class HealthEndpoint(IOptions<GatewayOptions> options, TimeProvi
         }
 
         writer.WriteEndArray();
+        writer.WriteBoolean("ready"u8, ready);
+        writer.WriteBoolean("draining"u8, draining);
+        if (cluster is not null)
+        {
+            writer.WriteStartObject("membership"u8);
+            writer.WriteNumber("version"u8, cluster.Version);
+            writer.WriteBoolean("storeReachable"u8, cluster.StoreReachable);
+            writer.WriteStartArray("silos"u8);
+            foreach (var entry in cluster.Table.Entries)
+            {
+                if (entry.Status == SiloStatus.Dead)
+                {
+                    continue;
+                }
+
+                writer.WriteStartObject();
+                writer.WriteString("address"u8, entry.Silo.ToString());
+                writer.WriteString("name"u8, entry.SiloName);
+                writer.WriteString("status"u8, entry.Status.ToString());
+                writer.WriteNumber("suspicions"u8, entry.SuspectTimes.Count);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Hosting;
 using Switchboard.Gateway.Security;
 using Switchboard.Runtime;
 
@@ -18,6 +19,7 @@ internal sealed class MediaStreamHandler(
     TwilioRequestAuthenticator authenticator,
     MediaStreamTracker tracker,
     GatewayIdentity identity,
+    GatewayDrainState drain,
     TimeProvider timeProvider,
     ILogger<MediaStreamHandler> logger)
 {
@@ -27,6 +29,14 @@ internal sealed class MediaStreamHandler(
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("WebSocket upgrade required.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (drain.IsDraining)
+        {
+            DrainLog.StreamRefusedDraining(logger, context.Connection.RemoteIpAddress?.ToString());
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
             return;
         }
 

@@ -67,4 +67,19 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "{Count} pending calls to {NodeId} failed at once: the node is unreachable")]
     public static partial void PendingCallsFailed(this ILogger logger, int count, string nodeId);
+
+    [LoggerMessage(EventId = 3210, Level = LogLevel.Information, Message = "Silo {SiloAddress} is Active, listening on {Endpoint}")]
+    public static partial void ClusterSiloActive(this ILogger logger, string siloAddress, string endpoint);
+
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Silo {SiloAddress} shutting down: handing off {Count} activations")]
+    public static partial void ClusterSiloLeaving(this ILogger logger, string siloAddress, int count);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Information, Message = "Silo {SiloAddress} left the cluster after {ElapsedMs:0} ms")]
+    public static partial void ClusterSiloLeft(this ILogger logger, string siloAddress, double elapsedMs);
+
+    [LoggerMessage(EventId = 3213, Level = LogLevel.Critical, Message = "Silo {SiloId} was declared dead by the cluster; stopping the process (a dead identity never comes back)")]
+    public static partial void ClusterSiloDeclaredDead(this ILogger logger, string siloId);
+
+    [LoggerMessage(EventId = 3214, Level = LogLevel.Information, Message = "Cluster client {ClientId} started; {SiloCount} active silos")]
+    public static partial void ClusterClientStarted(this ILogger logger, string clientId, int siloCount);
 }

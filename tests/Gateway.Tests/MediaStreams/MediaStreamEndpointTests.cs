@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Gateway.MediaStreams;
 using Switchboard.Gateway.Tests.TestDoubles;
+using Switchboard.TestInfrastructure;
 using Switchboard.Grains;
 
 namespace Switchboard.Gateway.Tests.MediaStreams;
@@ -235,6 +238,54 @@ public class MediaStreamEndpointTests
         var rtt = Assert.IsType<double>(report.Argument);
         Assert.InRange(rtt, 0.0, Timeout.TotalMilliseconds);
         Assert.False(pending.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Upgrade_WhileDraining_Returns503WithRetryAfterAndNoGrainCall()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        host.Services.GetRequiredService<Switchboard.Gateway.Hosting.GatewayDrainState>().BeginDraining();
+        using var client = new ClientWebSocket();
+        client.Options.CollectHttpResponseDetails = true;
+        client.Options.SetRequestHeader("X-Twilio-Signature", UpgradeSignature);
+
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(host.WebSocketUri, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, client.HttpStatusCode);
+        Assert.Equal("5", client.HttpResponseHeaders!["Retry-After"].Single());
+        Assert.Empty(host.Grains.Recorder.Calls);
+        Assert.Contains(host.Logs.Entries, e => e.EventName == "StreamRefusedDraining");
+    }
+
+    [Fact]
+    public async Task Stop_WithAnOpenStream_DrainsServingTheCallAndHealthSaysNotReadyUntilItEnds()
+    {
+        await using var host = await GatewayTestHost.StartAsync(new() { ["Gateway:DrainTimeout"] = "00:00:20" });
+        using var client = await ConnectAsync(host);
+        await SendAsync(client, Start());
+        var tracker = host.Services.GetRequiredService<MediaStreamTracker>();
+        await TestWait.UntilAsync(() => tracker.OpenStreams == 1, "the stream is open");
+
+        var stopping = host.StopAsync();
+
+        // Still listening while draining: /health answers 503 not ready, and the held call still reaches its grain.
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        await TestWait.UntilAsync(() => host.Services.GetRequiredService<Switchboard.Gateway.Hosting.GatewayDrainState>().IsDraining, "draining began");
+        using (var response = await http.GetAsync(new Uri("/health", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.False(doc.RootElement.GetProperty("ready").GetBoolean());
+            Assert.True(doc.RootElement.GetProperty("draining").GetBoolean());
+        }
+
+        var mediaBefore = host.Grains.Recorder.Calls.Count(c => c.Method == "OnMedia");
+        await SendAsync(client, Media(2));
+        await TestWait.UntilAsync(() => host.Grains.Recorder.Calls.Count(c => c.Method == "OnMedia") == mediaBefore + 1, "media during drain reached the grain");
+        Assert.False(stopping.IsCompleted, "the host must wait for the open call");
+
+        await SendAsync(client, Stop());
+        await TestWait.CompletesAsync(stopping.ContinueWith(_ => true, TaskScheduler.Default), "host stop after the call ended");
     }
 
     private static async Task<ClientWebSocket> ConnectAsync(GatewayTestHost host)

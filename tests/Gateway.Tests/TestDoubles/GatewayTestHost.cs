@@ -30,6 +30,12 @@ internal sealed class GatewayTestHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's services (drain state, tracker).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Stops the host as SIGTERM would (graceful: drain, then close).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}/twilio/media-stream");
 
     /// <summary>Starts a host; by default signatures are on (token + public URL behind a proxy).</summary>

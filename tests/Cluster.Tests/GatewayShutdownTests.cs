@@ -36,7 +36,7 @@ public sealed class GatewayShutdownTests(ITestOutputHelper output)
 
         var notReady = await Poll.TryUntilAsync(
             ct => cluster.ReadHealthAsync(gatewayA, ct),
-            h => h.StatusCode == HttpStatusCode.ServiceUnavailable || h.Status == "draining",
+            h => h.StatusCode == HttpStatusCode.ServiceUnavailable || h.Status == "draining" || h.Draining,
             NotReadyBound);
         cluster.Log($"{gatewayA} /health {notReady.Elapsed.TotalMilliseconds:F0} ms after SIGTERM: {notReady.Value}");
         bool drainingWhileHolding = notReady.Satisfied && run.Snapshot().Streaming == Calls;

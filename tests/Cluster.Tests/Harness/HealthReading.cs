@@ -8,9 +8,10 @@ namespace Switchboard.Cluster.Tests.Harness;
 /// <param name="Status">The body's <c>status</c> (healthy, degraded, unhealthy, draining...); null without a JSON body.</param>
 /// <param name="Connections">The body's <c>connections</c>, or -1.</param>
 /// <param name="SiloNodes">Silo reporters in <c>nodes</c> that are not silent.</param>
+/// <param name="Draining">The body's <c>draining</c> flag (the gateway is shutting down gracefully).</param>
 /// <param name="Body">The raw body (for failure messages).</param>
 /// <param name="Error">Why the request failed, if it did.</param>
-internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status, int Connections, int SiloNodes, string Body, string? Error)
+internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status, int Connections, int SiloNodes, bool Draining, string Body, string? Error)
 {
     /// <summary>200 with status healthy.</summary>
     public bool IsHealthy => StatusCode == HttpStatusCode.OK && Status == "healthy";
@@ -35,18 +36,19 @@ internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status,
                 }
             }
 
-            return new HealthReading(statusCode, status, connections, silos, body, null);
+            bool draining = root.TryGetProperty("draining", out var d) && d.ValueKind == JsonValueKind.True;
+            return new HealthReading(statusCode, status, connections, silos, draining, body, null);
         }
         catch (JsonException)
         {
-            return new HealthReading(statusCode, null, -1, 0, body, null);
+            return new HealthReading(statusCode, null, -1, 0, false, body, null);
         }
     }
 
     /// <inheritdoc />
     public override string ToString() => Error is not null
         ? $"no answer ({Error})"
-        : $"HTTP {(int?)StatusCode} status={Status ?? "?"} connections={Connections} silos={SiloNodes} body={Truncate(Body)}";
+        : $"HTTP {(int?)StatusCode} status={Status ?? "?"} connections={Connections} silos={SiloNodes} draining={Draining} body={Truncate(Body)}";
 
     private static string Truncate(string text) => text.Length <= 400 ? text : text[..400] + "...";
 }

@@ -25,6 +25,8 @@ internal sealed class ClusterProcess : IAsyncDisposable
     private readonly List<string> _notable = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private long _lines;
+    private int? _exitCodeAfterDispose;
+    private bool _disposed;
 
     private ClusterProcess(ProcessKind kind, string name, int port, Process process)
     {
@@ -32,6 +34,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
         Name = name;
         Port = port;
         _process = process;
+        Pid = process.Id;
     }
 
     /// <summary>Silo or gateway.</summary>
@@ -44,13 +47,13 @@ internal sealed class ClusterProcess : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>The host's process id.</summary>
-    public int Pid => _process.Id;
+    public int Pid { get; }
 
     /// <summary>Whether the process has exited.</summary>
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
-    /// <summary>The exit code once exited (SIGKILL shows as 137).</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    /// <summary>The exit code once exited (SIGKILL shows as 137 or -1).</summary>
+    public int? ExitCode => _disposed ? _exitCodeAfterDispose : _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>The gateway's Twilio endpoint.</summary>
     public Uri MediaStreamUrl => new(string.Create(CultureInfo.InvariantCulture, $"ws://127.0.0.1:{Port}/twilio/media-stream"));
@@ -134,7 +137,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
     {
         lock (_tail)
         {
-            var state = _process.HasExited ? $"exited with {_process.ExitCode}" : "running";
+            var state = HasExited ? $"exited with {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}" : "running";
             var nl = Environment.NewLine;
             return $"===== {this}, {state}: first {_notable.Count} warnings/errors =====" + nl + string.Join(nl, _notable) + nl
                 + $"===== {this}: last {_tail.Count} of {_lines} lines =====" + nl + string.Join(nl, _tail);
@@ -144,6 +147,11 @@ internal sealed class ClusterProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)
@@ -159,6 +167,8 @@ internal sealed class ClusterProcess : IAsyncDisposable
         }
 
         s_live.TryRemove(new KeyValuePair<int, Process>(Pid, _process));
+        _exitCodeAfterDispose = _process.HasExited ? _process.ExitCode : null;
+        _disposed = true;
         _process.Dispose();
     }
 

@@ -178,8 +178,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
         foreach (var process in _processes)
         {
-            await process.DisposeAsync().ConfigureAwait(false);
-            Log(process.Tail());
+            try
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+                Log(process.Tail());
+            }
+            catch (Exception exception)
+            {
+                // Disposal must not hide the test's own failure.
+                Log($"disposing {process} failed: {exception}");
+            }
         }
 
         _http.Dispose();

@@ -16,7 +16,7 @@ namespace Switchboard.Cluster.Tests.Harness;
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
-    /// <summary>Bound on a silo reaching Active or a gateway answering healthy (cold start of a .NET host on 2 cores).</summary>
+    /// <summary>Bound on a silo reaching Active or a gateway answering ready (cold start of a .NET host on 2 cores).</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
 
     private readonly ITestOutputHelper _output;
@@ -64,7 +64,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Starts a gateway and waits until its <c>/health</c> answers 200 healthy.</summary>
+    /// <summary>Starts a gateway and waits until its <c>/health</c> answers 200 (ready).</summary>
     public async Task<ClusterProcess> StartGatewayAsync(string name)
     {
         int port = FreePort();
@@ -73,15 +73,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Gateway__Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Gateway__BindAddress"] = "127.0.0.1",
         });
-        await Poll.UntilAsync(
-            "gateway start", gateway.ToString(), "GET /health 200 healthy", _ => ReadHealthAsync(gateway),
-            h => h.IsHealthy || gateway.HasExited, StartTimeout).ConfigureAwait(false);
+        // Ready = 200 (healthy or degraded): right after start-up the latency window may still hold JIT-slow samples.
+        var ready = await Poll.UntilAsync(
+            "gateway start", gateway.ToString(), "GET /health 200 (ready)", _ => ReadHealthAsync(gateway),
+            h => h.StatusCode == HttpStatusCode.OK || gateway.HasExited, StartTimeout).ConfigureAwait(false);
         if (gateway.HasExited)
         {
-            throw new InvalidOperationException($"[gateway start] {gateway} exited with {gateway.ExitCode} before it was healthy.");
+            throw new InvalidOperationException($"[gateway start] {gateway} exited with {gateway.ExitCode} before it was ready.");
         }
 
-        Log($"{gateway} is healthy");
+        Log($"{gateway} is ready: {ready}");
         return gateway;
     }
 

@@ -1,2 +1,3 @@
-// Gateway-only host (cluster mode) arrives with the cluster issue; embedded mode hosts the gateway inside src/Silo.
-return 0;
+// Cluster mode's gateway-only process: Twilio endpoints and /health, calling grains on the silos over TCP.
+// Needs Cluster__Membership=Postgres and ConnectionStrings__Cluster; see README "Cluster mode".
+return await Switchboard.Gateway.Hosting.GatewayHost.RunAsync(args);

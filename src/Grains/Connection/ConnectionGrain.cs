@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Grains.Applications;
 using Switchboard.Runtime;
+using Switchboard.Runtime.Storage;
 using Switchboard.Runtime.Timers;
 
 namespace Switchboard.Grains.Connection;
@@ -10,62 +11,139 @@ namespace Switchboard.Grains.Connection;
 /// The per-stream grain (key: <c>streamSid</c>). Thin glue: all rules live in <see cref="ConnectionSession"/>
 /// (state machine, sequence accounting, rate limit, heartbeat, outbound queue, replace-on-second-start policy).
 /// This class owns only the runtime side: the heartbeat timer (period
-/// <see cref="ConnectionGrainOptions.HeartbeatCheckPeriod"/>, kept alive while the stream lives) and self-deactivation
-/// once the retention period after the final state is over.
+/// <see cref="ConnectionGrainOptions.HeartbeatCheckPeriod"/>, kept alive while the stream lives), the session's
+/// checkpoint in grain storage, and self-deactivation once the retention period after the final state is over.
 /// </summary>
+/// <remarks>
+/// <para>Checkpoint (grain state <see cref="StateName"/>, a <see cref="ConnectionCheckpoint"/>) lets a new activation on any
+/// silo continue the call after this one is lost. Invariants: nothing is stored before a <c>start</c> was accepted; the
+/// checkpoint is written, awaited inside the turn, when <c>Start</c> is accepted and whenever the call enters a final
+/// state; otherwise the heartbeat tick writes it when <see cref="ConnectionSession.Changes"/> moved since the last write,
+/// at most every <see cref="ConnectionGrainOptions.CheckpointPeriod"/>; a graceful deactivation writes it if anything
+/// changed; the deactivation that follows the retention period clears it.</para>
+/// <para>Restore: <see cref="OnActivateAsync"/> reads the checkpoint and resumes the call
+/// (<see cref="ConnectionSession.RestoreAsync"/>); the heartbeat timer is re-armed for a live call, and for an ended one
+/// too, because its retention must still run out and clear the record.</para>
+/// <para>Failure modes: a failed write is logged and the call goes on; the checkpoint stays dirty and the next tick
+/// retries. A write refused for its ETag means another activation wrote since this one: this activation is the
+/// duplicate, so it stops writing and deactivates, and its successor owns the call. A failed read fails the activation
+/// (the caller sees the storage error and may retry): starting blank would drop the live call and later conflict with its
+/// record. A silo crash loses what changed since the last write (about one <c>CheckpointPeriod</c> of inbound accounting
+/// and mark changes); audio in flight and the handler's memory are never kept.</para>
+/// </remarks>
 public sealed class ConnectionGrain(
     IOptions<ConnectionGrainOptions> options,
     TimeProvider timeProvider,
     ICallApplication application,
+    IPersistentStateFactory stateFactory,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
+    /// <summary>Name of the grain state that holds the session checkpoint.</summary>
+    public const string StateName = "session";
+
     private ConnectionSession? _session;
+    private IPersistentState<ConnectionCheckpoint>? _checkpoint;
     private IGrainTimer? _timer;
+    private long _writtenChanges;
+    private long _lastWriteAt;
+    private bool _finalWritten;
+    private bool _retentionElapsed;
+    private bool _steppedDown;
 
     private ConnectionSession Session => _session ?? throw new InvalidOperationException("The connection grain is not activated.");
 
+    // A final state not yet stored must be written before the turn ends.
+    private bool FinalWriteDue => _session is { IsFinal: true, HasStarted: true } && !_finalWritten && IsDirty;
+
+    private bool IsDirty => !_steppedDown && _session is { HasStarted: true } session && session.Changes != _writtenChanges;
+
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _session = new ConnectionSession(GetPrimaryKeyString(), options.Value, timeProvider, application, logger);
-        return Task.CompletedTask;
+        var streamSid = GetPrimaryKeyString();
+        _checkpoint = stateFactory.Create<ConnectionCheckpoint>(GrainId, StateName);
+        await _checkpoint.ReadStateAsync(cancellationToken);
+        _lastWriteAt = timeProvider.GetTimestamp();
+        if (_checkpoint.State is not { } saved)
+        {
+            _session = new ConnectionSession(streamSid, options.Value, timeProvider, application, logger);
+            return;
+        }
+
+        // The restored session's Changes start at 0 = _writtenChanges: what was restored is what is stored.
+        _session = await ConnectionSession.RestoreAsync(streamSid, saved, options.Value, timeProvider, application, logger, cancellationToken);
+        _finalWritten = saved.State is ConnectionState.Disconnected or ConnectionState.Failed;
+        ConnectionCheckpointLog.Restored(logger, streamSid, _session.State, _session.LastSequenceNumber, _session.PendingMarks, saved.GatewayId ?? string.Empty);
+        ArmTimer();
+        if (FinalWriteDue)
+        {
+            // The application failed to start the restored handler: that failure is a final state.
+            await WriteCheckpointAsync("final state", cancellationToken);
+        }
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _timer?.Dispose();
         _timer = null;
-        return Task.CompletedTask;
+        if (_steppedDown || _checkpoint is null)
+        {
+            return;
+        }
+
+        if (_retentionElapsed)
+        {
+            try
+            {
+                await _checkpoint.ClearStateAsync(cancellationToken);
+                ConnectionCheckpointLog.Cleared(logger, Session.StreamSid);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ConnectionCheckpointLog.ClearFailed(logger, Session.StreamSid, ex);
+            }
+
+            return;
+        }
+
+        if (IsDirty)
+        {
+            await WriteCheckpointAsync("deactivation", cancellationToken);
+        }
     }
 
     /// <inheritdoc />
     public async Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId)
     {
         var result = await Session.StartAsync(start, observer, gatewayId, CancellationToken.None);
-        if (result.Accepted && _timer is null)
+        if (Session.HasStarted && _timer is null && !_steppedDown)
         {
-            var period = options.Value.HeartbeatCheckPeriod;
-            _timer = RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
+            ArmTimer();
+        }
+
+        if (IsDirty && (result.Accepted || FinalWriteDue))
+        {
+            await WriteCheckpointAsync(result.Accepted ? "start" : "final state", CancellationToken.None);
         }
 
         return result;
     }
 
     /// <inheritdoc />
-    public Task OnMedia(InboundMedia media) => Session.OnMediaAsync(media, CancellationToken.None);
+    public Task OnMedia(InboundMedia media) => AfterInbound(Session.OnMediaAsync(media, CancellationToken.None));
 
     /// <inheritdoc />
-    public Task OnMark(MarkEcho mark) => Session.OnMarkAsync(mark, CancellationToken.None);
+    public Task OnMark(MarkEcho mark) => AfterInbound(Session.OnMarkAsync(mark, CancellationToken.None));
 
     /// <inheritdoc />
-    public Task OnDtmf(DtmfEvent dtmf) => Session.OnDtmfAsync(dtmf, CancellationToken.None);
+    public Task OnDtmf(DtmfEvent dtmf) => AfterInbound(Session.OnDtmfAsync(dtmf, CancellationToken.None));
 
     /// <inheritdoc />
-    public Task Stop(StreamStop stop) => Session.StopAsync(stop, CancellationToken.None);
+    public Task Stop(StreamStop stop) => AfterInbound(Session.StopAsync(stop, CancellationToken.None));
 
     /// <inheritdoc />
-    public Task SocketClosed(SocketClosure closure) => Session.SocketClosedAsync(closure, CancellationToken.None);
+    public Task SocketClosed(SocketClosure closure) => AfterInbound(Session.SocketClosedAsync(closure, CancellationToken.None));
 
     /// <inheritdoc />
     public Task ReportRoundTrip(double roundTripMs)
@@ -94,13 +172,77 @@ public sealed class ConnectionGrain(
     /// <inheritdoc />
     public Task<ConnectionSnapshot> GetSnapshot() => Task.FromResult(Session.GetSnapshot());
 
+    // Hot path: media normally completes synchronously and changes no final state, so no extra state machine.
+    private Task AfterInbound(Task operation)
+        => operation.IsCompletedSuccessfully && !FinalWriteDue ? operation : AfterInboundAsync(operation);
+
+    private async Task AfterInboundAsync(Task operation)
+    {
+        await operation;
+        if (FinalWriteDue)
+        {
+            await WriteCheckpointAsync("final state", CancellationToken.None);
+        }
+    }
+
+    private void ArmTimer()
+    {
+        var period = options.Value.HeartbeatCheckPeriod;
+        _timer = RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
+    }
+
     private async Task OnTickAsync(CancellationToken cancellationToken)
     {
         if (await Session.TickAsync(cancellationToken) == SessionTick.RetentionElapsed)
         {
             _timer?.Dispose();
             _timer = null;
+            _retentionElapsed = true;
             DeactivateOnIdle();
+            return;
         }
+
+        if (FinalWriteDue)
+        {
+            await WriteCheckpointAsync("final state", cancellationToken);
+        }
+        else if (IsDirty && timeProvider.GetElapsedTime(_lastWriteAt) >= options.Value.CheckpointPeriod)
+        {
+            await WriteCheckpointAsync("periodic", cancellationToken);
+        }
+    }
+
+    private async Task WriteCheckpointAsync(string trigger, CancellationToken cancellationToken)
+    {
+        var session = Session;
+        var state = _checkpoint!;
+        var changes = session.Changes;
+        var checkpoint = session.ToCheckpoint();
+        state.State = checkpoint;
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Someone else wrote since this activation read or wrote: it is the duplicate. Its successor owns the call.
+            _steppedDown = true;
+            _timer?.Dispose();
+            _timer = null;
+            ConnectionCheckpointLog.SteppedDown(logger, session.StreamSid, ex);
+            DeactivateOnIdle();
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never fails the call: the checkpoint stays dirty and the next tick retries.
+            ConnectionCheckpointLog.WriteFailed(logger, session.StreamSid, trigger, ex);
+            return;
+        }
+
+        _writtenChanges = changes;
+        _lastWriteAt = timeProvider.GetTimestamp();
+        _finalWritten |= checkpoint.State is ConnectionState.Disconnected or ConnectionState.Failed;
+        ConnectionCheckpointLog.Written(logger, session.StreamSid, trigger, checkpoint.State, checkpoint.SequenceHighest, checkpoint.PendingMarks.Count);
     }
 }

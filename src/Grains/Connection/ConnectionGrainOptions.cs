@@ -36,6 +36,9 @@ public sealed class ConnectionGrainOptions
     /// <summary>Default <see cref="RetentionPeriod"/>.</summary>
     public static readonly TimeSpan DefaultRetentionPeriod = TimeSpan.FromSeconds(30);
 
+    /// <summary>Default <see cref="CheckpointPeriod"/>.</summary>
+    public static readonly TimeSpan DefaultCheckpointPeriod = TimeSpan.FromSeconds(1);
+
     /// <summary>Default <see cref="LatencySpikeThresholdMs"/> (the design's latency alert threshold).</summary>
     public const double DefaultLatencySpikeThresholdMs = 200;
 
@@ -66,6 +69,12 @@ public sealed class ConnectionGrainOptions
 
     /// <summary>How long the grain stays active after a final state (for snapshots) before it deactivates itself. Default 30 s.</summary>
     public TimeSpan RetentionPeriod { get; set; } = DefaultRetentionPeriod;
+
+    /// <summary>Least time between two periodic checkpoints of a live call (written from the heartbeat timer, only when the
+    /// sequence or the pending marks moved). Start and final states are written at once regardless. Bounds what a silo
+    /// crash loses: inbound accounting since the last checkpoint. Checked on each heartbeat tick, so the effective period
+    /// is a multiple of <see cref="HeartbeatCheckPeriod"/>. Default 1 s.</summary>
+    public TimeSpan CheckpointPeriod { get; set; } = DefaultCheckpointPeriod;
 
     /// <summary>A reported WebSocket round trip above this is logged as a latency spike. Default 200 ms.</summary>
     public double LatencySpikeThresholdMs { get; set; } = DefaultLatencySpikeThresholdMs;

@@ -37,6 +37,7 @@ internal sealed class ConnectionGrainOptionsValidator : IValidateOptions<Connect
             failures.Add($"{s}:RetentionPeriod must be >= 0, but was {options.RetentionPeriod}.");
         }
 
+        Positive(failures, $"{s}:CheckpointPeriod", options.CheckpointPeriod);
         Positive(failures, $"{s}:LatencySpikeThresholdMs", options.LatencySpikeThresholdMs);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

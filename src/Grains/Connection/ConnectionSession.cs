@@ -28,6 +28,11 @@ namespace Switchboard.Grains.Connection;
 /// the socket with 1000 and ends in FAILED(CONNECTION_TIMEOUT): a stale stream is an error for alerting, even though
 /// the close itself is orderly.</para>
 /// <para>Handler faults are logged and counted; the stream continues.</para>
+/// <para>Checkpoints: <see cref="ToCheckpoint"/> captures what another activation needs to continue the call and
+/// <see cref="RestoreAsync"/> resumes it: same state, sequence accounting, counters and pending marks (their echoes still
+/// resolve), the heartbeat restarted from now, no audio accounted as buffered, and a new handler from the application
+/// (created and started as on <c>start</c>; a handler that fails to start fails the call as on <c>start</c>).
+/// <see cref="Changes"/> moves whenever checkpointed data changes, so the grain knows when a checkpoint is stale.</para>
 /// </remarks>
 internal sealed class ConnectionSession : ICallSession
 {
@@ -51,8 +56,8 @@ internal sealed class ConnectionSession : ICallSession
     private readonly TimeProvider _time;
     private readonly ICallApplication _application;
     private readonly ILogger _logger;
-    private readonly ConnectionStateMachine _state = new();
-    private readonly SequenceTracker _sequence = new();
+    private readonly ConnectionStateMachine _state;
+    private readonly SequenceTracker _sequence;
     private readonly TokenBucket _bucket;
     private readonly OutboundQueue _queue;
 
@@ -63,13 +68,26 @@ internal sealed class ConnectionSession : ICallSession
     private long _lastInbound;
     private long? _episodeStart;
     private long _lastDrop;
-    private long _endedAt;
+    private DateTimeOffset _startedAt;
+    private DateTimeOffset? _endedAt;
     private long _mediaReceived;
     private long _rateLimited;
     private long _refusedNotConnected;
     private double? _lastRoundTripMs;
 
     public ConnectionSession(string streamSid, ConnectionGrainOptions options, TimeProvider time, ICallApplication application, ILogger logger)
+        : this(streamSid, options, time, application, logger, new ConnectionStateMachine(), new SequenceTracker())
+    {
+    }
+
+    private ConnectionSession(
+        string streamSid,
+        ConnectionGrainOptions options,
+        TimeProvider time,
+        ICallApplication application,
+        ILogger logger,
+        ConnectionStateMachine state,
+        SequenceTracker sequence)
     {
         ArgumentNullException.ThrowIfNull(streamSid);
         ArgumentNullException.ThrowIfNull(options);
@@ -81,9 +99,59 @@ internal sealed class ConnectionSession : ICallSession
         _time = time;
         _application = application;
         _logger = logger;
+        _state = state;
+        _sequence = sequence;
         _bucket = new TokenBucket(time, options.RateLimitPerSecond, options.RateLimitBurst);
         _queue = new OutboundQueue(options.MaxBufferedAudio, options.MaxPendingMarks);
         _lastInbound = time.GetTimestamp();
+    }
+
+    /// <summary>Resumes a call from <paramref name="checkpoint"/> (see the class remarks). A live call gets a new handler,
+    /// created and started through <paramref name="application"/>; an ended call gets none.</summary>
+    public static async Task<ConnectionSession> RestoreAsync(
+        string streamSid,
+        ConnectionCheckpoint checkpoint,
+        ConnectionGrainOptions options,
+        TimeProvider time,
+        ICallApplication application,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(checkpoint.Start);
+        if (checkpoint.State == ConnectionState.Connecting)
+        {
+            throw new ArgumentException($"A checkpoint of {streamSid} in state Connecting cannot exist: checkpoints are taken after start.", nameof(checkpoint));
+        }
+
+        var sequence = SequenceTracker.Restore(
+            checkpoint.SequenceFirst, checkpoint.SequenceHighest, checkpoint.SequenceGaps, checkpoint.SequenceDuplicates,
+            checkpoint.SequenceReordered, checkpoint.SequenceStale, checkpoint.SequenceInvalid, checkpoint.SequenceWindow);
+        var state = new ConnectionStateMachine(checkpoint.State, checkpoint.Error, checkpoint.IllegalTransitions);
+        var session = new ConnectionSession(streamSid, options, time, application, logger, state, sequence)
+        {
+            _start = checkpoint.Start,
+            _startedAt = checkpoint.StartedAt,
+            _endedAt = state.IsFinal ? checkpoint.EndedAt ?? time.GetUtcNow() : null,
+            // Only a connected call has a socket to push to; a detached or ended one must not reach the old observer.
+            _observer = checkpoint.State == ConnectionState.Connected ? checkpoint.Observer : null,
+            _gatewayId = checkpoint.GatewayId,
+            _mediaReceived = checkpoint.MediaReceived,
+            _rateLimited = checkpoint.RateLimited,
+            _refusedNotConnected = checkpoint.RefusedNotConnected,
+            _lastRoundTripMs = checkpoint.LastRoundTripMs,
+            Replacements = checkpoint.Replacements,
+            HandlerFaults = checkpoint.HandlerFaults,
+            IgnoredAfterEnd = checkpoint.IgnoredAfterEnd,
+        };
+        session._queue.Restore(checkpoint.PendingMarks ?? [], checkpoint.MarksPlayed, checkpoint.MarksCleared,
+            checkpoint.UnexpectedMarkEchoes, checkpoint.QueueRejected, checkpoint.Clears);
+        if (!state.IsFinal)
+        {
+            await session.StartHandlerAsync(cancellationToken);
+        }
+
+        return session;
     }
 
     public string StreamSid => _streamSid;
@@ -110,6 +178,53 @@ internal sealed class ConnectionSession : ICallSession
 
     public string? GatewayId => _gatewayId;
 
+    /// <summary>True once <c>start</c> was accepted (a checkpoint can be taken).</summary>
+    public bool HasStarted => _start is not null;
+
+    /// <summary>True in DISCONNECTED or FAILED.</summary>
+    public bool IsFinal => _state.IsFinal;
+
+    /// <summary>Moves whenever data kept in a checkpoint changes (inbound sequence, marks, state, socket).</summary>
+    public long Changes { get; private set; }
+
+    /// <summary>Highest inbound sequence number seen.</summary>
+    public long LastSequenceNumber => _sequence.Highest;
+
+    /// <summary>Marks awaiting their echo.</summary>
+    public int PendingMarks => _queue.PendingMarks;
+
+    /// <summary>Everything another activation needs to continue this call (see <see cref="ConnectionCheckpoint"/>).</summary>
+    public ConnectionCheckpoint ToCheckpoint() => new(
+        Start,
+        _observer,
+        _gatewayId,
+        State,
+        Error,
+        _startedAt,
+        _endedAt,
+        _sequence.First,
+        _sequence.Highest,
+        _sequence.Gaps,
+        _sequence.Duplicates,
+        _sequence.Reordered,
+        _sequence.Stale,
+        _sequence.Invalid,
+        _sequence.CopyWindow(),
+        _queue.PendingMarkList(),
+        _mediaReceived,
+        _rateLimited,
+        _refusedNotConnected,
+        Replacements,
+        HandlerFaults,
+        IgnoredAfterEnd,
+        IllegalTransitions,
+        _queue.MarksPlayed,
+        _queue.MarksCleared,
+        _queue.UnexpectedEchoes,
+        _queue.Rejected,
+        _queue.Clears,
+        _lastRoundTripMs);
+
     /// <summary>Processes <c>start</c> from <paramref name="gatewayId"/>, whose socket is reached through <paramref name="observer"/>.</summary>
     public async Task<AttachResult> StartAsync(StreamStart start, IConnectionObserver observer, string gatewayId, CancellationToken cancellationToken)
     {
@@ -133,30 +248,22 @@ internal sealed class ConnectionSession : ICallSession
                 _observer = observer;
                 _gatewayId = gatewayId;
                 _lastInbound = _time.GetTimestamp();
+                Changes++;
                 Transition(ConnectionState.Connected, ConnectionErrorCode.None);
                 return new AttachResult(true, State, "re-attached");
         }
 
         _start = start;
+        _startedAt = _time.GetUtcNow();
         _observer = observer;
         _gatewayId = gatewayId;
         _lastInbound = _time.GetTimestamp();
         _sequence.Observe(start.SequenceNumber);
+        Changes++;
         Transition(ConnectionState.Connected, ConnectionErrorCode.None);
-        try
-        {
-            _handler = _application.CreateHandler(this);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            HandlerFaults++;
-            ConnectionLog.HandlerFault(_logger, _streamSid, nameof(ICallApplication.CreateHandler), ex);
-            await FailAsync(InternalError, "application failed to start", ConnectionErrorCode.ServerError, cancellationToken);
-            return new AttachResult(false, State, "application failed to start");
-        }
-
-        await InvokeAsync(static (h, _, ct) => h.OnStartAsync(ct), 0, nameof(ICallHandler.OnStartAsync), cancellationToken);
-        return new AttachResult(true, State, null);
+        return await StartHandlerAsync(cancellationToken)
+            ? new AttachResult(true, State, null)
+            : new AttachResult(false, State, "application failed to start");
     }
 
     /// <summary>The attached socket is known lost but the call may continue on another: CONNECTED → RECONNECTING.</summary>
@@ -168,6 +275,7 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         _observer = null;
+        Changes++;
         return true;
     }
 
@@ -296,7 +404,9 @@ internal sealed class ConnectionSession : ICallSession
         var now = _time.GetTimestamp();
         if (_state.IsFinal)
         {
-            return _time.GetElapsedTime(_endedAt, now) >= _options.RetentionPeriod ? SessionTick.RetentionElapsed : SessionTick.None;
+            // Wall clock, not timestamps: the end time may come from a checkpoint written by another process.
+            var ended = _time.GetUtcNow() - (_endedAt ?? _time.GetUtcNow());
+            return ended >= _options.RetentionPeriod ? SessionTick.RetentionElapsed : SessionTick.None;
         }
 
         if (State is ConnectionState.Connected or ConnectionState.Reconnecting)
@@ -347,6 +457,7 @@ internal sealed class ConnectionSession : ICallSession
             return new EnqueueResult(false, BufferedMs, $"too many pending marks: {_queue.PendingMarks} (limit {_options.MaxPendingMarks})");
         }
 
+        Changes++;
         Observe(_observer.Send(new OutboundFrame(OutboundKind.Mark, null, name)));
         return new EnqueueResult(true, BufferedMs, null);
     }
@@ -361,6 +472,7 @@ internal sealed class ConnectionSession : ICallSession
 
         // Recorded before the frame leaves: the echoes that follow must already read as cleared.
         _queue.Clear();
+        Changes++;
         Observe(_observer.Send(new OutboundFrame(OutboundKind.Clear, null, null)));
     }
 
@@ -391,6 +503,7 @@ internal sealed class ConnectionSession : ICallSession
         _gatewayId = gatewayId;
         _lastInbound = _time.GetTimestamp();
         Replacements++;
+        Changes++;
         ConnectionLog.SocketReplaced(_logger, _streamSid, oldGatewayId, gatewayId);
         if (old is not null)
         {
@@ -416,6 +529,7 @@ internal sealed class ConnectionSession : ICallSession
 
         _lastInbound = _time.GetTimestamp();
         _sequence.Observe(sequenceNumber);
+        Changes++;
         return true;
     }
 
@@ -477,11 +591,32 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         ConnectionLog.StateChanged(_logger, _streamSid, from, to, error);
+        Changes++;
         if (_state.IsFinal)
         {
-            _endedAt = _time.GetTimestamp();
+            _endedAt = _time.GetUtcNow();
         }
 
+        return true;
+    }
+
+    // Creates and starts the handler (on start, and on restore of a live call); false when the application failed,
+    // which fails the call with 1011 and SERVER_ERROR.
+    private async Task<bool> StartHandlerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _handler = _application.CreateHandler(this);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HandlerFaults++;
+            ConnectionLog.HandlerFault(_logger, _streamSid, nameof(ICallApplication.CreateHandler), ex);
+            await FailAsync(InternalError, "application failed to start", ConnectionErrorCode.ServerError, cancellationToken);
+            return false;
+        }
+
+        await InvokeAsync(static (h, _, ct) => h.OnStartAsync(ct), 0, nameof(ICallHandler.OnStartAsync), cancellationToken);
         return true;
     }
 

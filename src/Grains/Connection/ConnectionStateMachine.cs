@@ -11,11 +11,25 @@ namespace Switchboard.Grains.Connection;
 /// </remarks>
 internal sealed class ConnectionStateMachine
 {
+    /// <summary>A new life cycle in CONNECTING.</summary>
+    public ConnectionStateMachine()
+        : this(ConnectionState.Connecting, ConnectionErrorCode.None, 0)
+    {
+    }
+
+    /// <summary>A life cycle resumed from a checkpoint.</summary>
+    public ConnectionStateMachine(ConnectionState state, ConnectionErrorCode error, long illegalTransitions)
+    {
+        State = state;
+        Error = IsFinalState(state) ? error : ConnectionErrorCode.None;
+        IllegalTransitions = illegalTransitions;
+    }
+
     /// <summary>Current state.</summary>
-    public ConnectionState State { get; private set; } = ConnectionState.Connecting;
+    public ConnectionState State { get; private set; }
 
     /// <summary>Error recorded with the final state (None until then, and for clean endings).</summary>
-    public ConnectionErrorCode Error { get; private set; } = ConnectionErrorCode.None;
+    public ConnectionErrorCode Error { get; private set; }
 
     /// <summary>Transitions refused so far.</summary>
     public long IllegalTransitions { get; private set; }

@@ -65,6 +65,30 @@ internal sealed class OutboundQueue
     /// <summary><c>clear</c>s issued.</summary>
     public long Clears { get; private set; }
 
+    /// <summary>Pending marks in FIFO order with their cleared tag (for a checkpoint).</summary>
+    public IReadOnlyList<ConnectionCheckpointMark> PendingMarkList()
+        => _marks.Select(m => new ConnectionCheckpointMark(m.Name, m.Cleared)).ToArray();
+
+    /// <summary>Resumes a checkpointed queue: no audio is buffered (what was in flight belongs to the old activation's
+    /// accounting), but the pending marks are back in FIFO order so their echoes still resolve as played or cleared.
+    /// Restored marks sit at offset 0, so their echo resolves no audio.</summary>
+    public void Restore(IEnumerable<ConnectionCheckpointMark> pendingMarks, long marksPlayed, long marksCleared, long unexpectedEchoes, long rejected, long clears)
+    {
+        ArgumentNullException.ThrowIfNull(pendingMarks);
+        _marks.Clear();
+        foreach (var mark in pendingMarks)
+        {
+            _marks.AddLast(new PendingMark(mark.Name, 0, mark.Cleared));
+        }
+
+        _sent = _resolved = 0;
+        MarksPlayed = marksPlayed;
+        MarksCleared = marksCleared;
+        UnexpectedEchoes = unexpectedEchoes;
+        Rejected = rejected;
+        Clears = clears;
+    }
+
     /// <summary>Accounts <paramref name="bytes"/> of audio if it fits; returns false (nothing accounted) otherwise.</summary>
     public bool TryEnqueueMedia(int bytes)
     {

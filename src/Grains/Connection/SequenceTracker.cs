@@ -20,6 +20,9 @@ internal sealed class SequenceTracker
     private readonly ulong[] _seen = new ulong[WindowSize / 64];
     private long _first;
 
+    /// <summary>First number tracked (the origin); 0 before any.</summary>
+    public long First => _first;
+
     /// <summary>Highest number seen; 0 before any.</summary>
     public long Highest { get; private set; }
 
@@ -37,6 +40,46 @@ internal sealed class SequenceTracker
 
     /// <summary>Numbers below 1.</summary>
     public long Invalid { get; private set; }
+
+    /// <summary>A copy of the window bitmap (for a checkpoint).</summary>
+    public ulong[] CopyWindow() => (ulong[])_seen.Clone();
+
+    /// <summary>Rebuilds a tracker from a checkpoint taken with <see cref="First"/>, <see cref="CopyWindow"/> and the
+    /// counters. A window of the wrong size (corrupt or from another version) is dropped: the restored tracker then
+    /// starts a fresh origin at <paramref name="highest"/>, so older numbers read as Stale rather than misclassified.</summary>
+    public static SequenceTracker Restore(long first, long highest, long gaps, long duplicates, long reordered, long stale, long invalid, IReadOnlyList<ulong>? window)
+    {
+        var tracker = new SequenceTracker
+        {
+            Highest = Math.Max(highest, 0),
+            Gaps = gaps,
+            Duplicates = duplicates,
+            Reordered = reordered,
+            Stale = stale,
+            Invalid = invalid,
+        };
+        if (tracker.Highest == 0)
+        {
+            return tracker;
+        }
+
+        if (window is not null && window.Count == tracker._seen.Length && first >= 1 && first <= tracker.Highest)
+        {
+            for (var i = 0; i < window.Count; i++)
+            {
+                tracker._seen[i] = window[i];
+            }
+
+            tracker._first = first;
+        }
+        else
+        {
+            tracker._first = tracker.Highest;
+            tracker.Set(tracker.Highest);
+        }
+
+        return tracker;
+    }
 
     /// <summary>Forgets everything.</summary>
     public void Reset()

@@ -45,6 +45,9 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
     private readonly ILogger<ClusterMessageRouter> _logger;
     private readonly CancellationTokenSource _disposed = new();
     private readonly ITimer _sweepTimer;
+    private readonly Lock _refreshLock = new();
+    private Task? _refresh;
+    private long _refreshStarted;
     private TaskCompletionSource _membershipChanged = NewSignal();
     private IMessageReceiver? _receiver;
     private MessageCenter? _messageCenter;
@@ -74,6 +77,7 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
         _instruments = instruments;
         _logger = logger;
         _connections.PeerDisconnected += OnPeerDisconnected;
+        _connections.MessageMisrouted += OnMisrouted;
         _membership.SnapshotChanged += OnMembershipChanged;
         _sweepTimer = timeProvider.CreateTimer(_ => SweepIdleRoutes(), null, _options.RouteIdleTimeout, _options.RouteIdleTimeout);
     }
@@ -169,6 +173,7 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
         }
 
         _connections.PeerDisconnected -= OnPeerDisconnected;
+        _connections.MessageMisrouted -= OnMisrouted;
         _membership.SnapshotChanged -= OnMembershipChanged;
         _sweepTimer.Dispose();
         _disposed.Cancel();
@@ -361,6 +366,18 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
             }
             else if (entry.Silo == avoid)
             {
+                if (_membership is IMembershipRefresher refresher)
+                {
+                    // The death declaration is what unblocks this grain; see it as soon as it is written.
+                    await SharedRefreshAsync(refresher, cancellationToken).ConfigureAwait(false);
+                    if (GetStatus(entry.Silo) == SiloStatus.Dead)
+                    {
+                        await Directory.UnregisterAsync(entry, cancellationToken).ConfigureAwait(false);
+                        _logger.StaleEntryRemoved(grainId, entry.Silo.ToString());
+                        return _placement.Pick(exclude: _localStopping ? _identity.Address : avoid);
+                    }
+                }
+
                 // Lost connection: alive if it still answers a probe; otherwise wait, because a silo that really died
                 // is declared Dead within seconds and only then may its grains move.
                 return await _connections.ProbeAsync(entry.Silo, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false) ? entry.Silo : null;
@@ -373,6 +390,23 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
 
         // No activation anywhere: place one. The chosen silo registers it (first registration wins) before serving.
         return _placement.Pick(exclude: _localStopping ? _identity.Address : avoid);
+    }
+
+    /// <summary>One table read shared by every grain waiting on a lost silo, at most one per <see cref="RoutingOptions.RetryDelay"/>,
+    /// so a failover of many calls costs a handful of reads, not one per call per retry.</summary>
+    private Task SharedRefreshAsync(IMembershipRefresher refresher, CancellationToken cancellationToken)
+    {
+        lock (_refreshLock)
+        {
+            var now = _timeProvider.GetTimestamp();
+            if (_refresh is null || (_refresh.IsCompleted && _timeProvider.GetElapsedTime(_refreshStarted, now) >= _options.RetryDelay))
+            {
+                _refreshStarted = now;
+                _refresh = refresher.RefreshNowAsync(cancellationToken);
+            }
+
+            return _refresh;
+        }
     }
 
     private void GiveUp(Message message, string reason)
@@ -416,6 +450,9 @@ internal sealed class ClusterMessageRouter : IMessageTransport, IClusterRouting,
             }
         }
     }
+
+    private void OnMisrouted(Message message)
+        => GiveUp(message, $"it was addressed to {message.Destination}, not to this node {_identity.Id}");
 
     private void OnMembershipChanged(ClusterMembershipSnapshot snapshot)
     {

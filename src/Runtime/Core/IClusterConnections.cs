@@ -13,6 +13,10 @@ internal interface IClusterConnections : ISiloProber
     /// <summary>Raised at once when the connection to a node is lost (or a connect attempt failed).</summary>
     event Action<string>? PeerDisconnected;
 
+    /// <summary>Raised for a message that arrived addressed to another node id (the sender's view was stale, e.g. it
+    /// addressed a previous generation of this endpoint); it was not delivered.</summary>
+    event Action<Message>? MessageMisrouted;
+
     /// <summary>Death by fiat: closes the silo's connections and refuses it from now on.</summary>
     void MarkDead(SiloAddress silo);
 }

@@ -6,8 +6,10 @@ using Switchboard.Runtime.Catalog;
 using Switchboard.Runtime.Configuration;
 using Switchboard.Runtime.Core;
 using Switchboard.Runtime.Diagnostics;
+using Switchboard.Runtime.GrainDirectory;
 using Switchboard.Runtime.Messaging;
 using Switchboard.Runtime.Observers;
+using Switchboard.Runtime.Storage;
 
 namespace Switchboard.Runtime.Hosting;
 
@@ -94,6 +96,9 @@ public static class SwitchboardSiloServiceCollectionExtensions
         services.AddSingleton<GrainClassRegistry>();
         services.AddSingleton<GrainCatalog>();
         services.AddSingleton<ISiloStatistics, SiloStatistics>();
+        services.TryAddSingleton<IGrainStorage, InMemoryGrainStorage>();
+        services.TryAddSingleton<IPersistentStateFactory, PersistentStateFactory>();
+        services.TryAddSingleton<IGrainDirectory, InMemoryGrainDirectory>();
         services.AddSingleton<GrainCollector>();
         services.AddSingleton<MessageDispatcher>();
         services.AddSingleton<IMessageReceiver>(sp => sp.GetRequiredService<MessageDispatcher>());

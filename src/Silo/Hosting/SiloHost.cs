@@ -10,7 +10,7 @@ using Switchboard.Runtime.Hosting;
 namespace Switchboard.Silo.Hosting;
 
 /// <summary>
-/// Builds and runs the embedded-mode host. Start-up failures that an operator can fix (a port already taken,
+/// Builds and runs the embedded-mode host (or hands over to <see cref="ClusterSiloHost"/> in cluster mode). Start-up failures that an operator can fix (a port already taken,
 /// missing Production variables, invalid options) end the process with exit code 1 and one clear message
 /// naming the key to change, instead of a stack trace.
 /// </summary>
@@ -55,6 +55,13 @@ internal static class SiloHost
     /// <summary>Runs until shutdown; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        // Cluster mode (Cluster:Membership=Postgres) hosts a silo only; the gateway runs as its own process.
+        var probe = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        if (ClusterSiloHost.IsClusterMode(probe))
+        {
+            return await ClusterSiloHost.RunAsync(args).ConfigureAwait(false);
+        }
+
         WebApplication app;
         try
         {

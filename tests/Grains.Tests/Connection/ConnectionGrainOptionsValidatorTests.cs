@@ -25,6 +25,15 @@ public class ConnectionGrainOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_NonPositiveCheckpointPeriod_FailsNamingKeyRuleAndValue()
+    {
+        var result = new ConnectionGrainOptionsValidator().Validate(null, new ConnectionGrainOptions { CheckpointPeriod = TimeSpan.Zero });
+
+        Assert.True(result.Failed);
+        Assert.Contains("ConnectionGrain:CheckpointPeriod must be > 0, but was 00:00:00.", result.Failures!);
+    }
+
+    [Fact]
     public void Validate_SeveralBadValues_ReportsEach()
     {
         var options = new ConnectionGrainOptions
@@ -62,5 +71,6 @@ public class ConnectionGrainOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(1), options.HeartbeatCheckPeriod);
         Assert.Equal(TimeSpan.FromSeconds(10), options.MaxBufferedAudio);
         Assert.Equal(TimeSpan.FromSeconds(30), options.RetentionPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.CheckpointPeriod);
     }
 }

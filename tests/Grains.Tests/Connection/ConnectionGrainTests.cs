@@ -14,6 +14,7 @@ public class ConnectionGrainTests
     private readonly FakeTimeProvider _time = new();
     private readonly FakeGrainContext _context = new(new GrainId("connection", Sid));
     private readonly RecordingObserver _observer = new();
+    private readonly FakePersistentStateFactory _states = new();
 
     [Fact]
     public async Task Start_Refused_RegistersNoTimer()
@@ -93,7 +94,7 @@ public class ConnectionGrainTests
 
     private async Task<ConnectionGrain> ActivateAsync()
     {
-        var grain = new ConnectionGrain(Options.Create(new ConnectionGrainOptions()), _time, new EchoApplication(), NullLogger<ConnectionGrain>.Instance);
+        var grain = new ConnectionGrain(Options.Create(new ConnectionGrainOptions()), _time, new EchoApplication(), _states, NullLogger<ConnectionGrain>.Instance);
         return await FakeGrainContext.ActivateAsync(grain, _context);
     }
 

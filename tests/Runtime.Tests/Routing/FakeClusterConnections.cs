@@ -18,6 +18,10 @@ internal sealed class FakeClusterConnections : IClusterConnections
 
     public event Action<string>? PeerDisconnected;
 
+#pragma warning disable CS0067 // Not raised by this fake: no message is ever misrouted here.
+    public event Action<Message>? MessageMisrouted;
+#pragma warning restore CS0067
+
     public bool TrySend(string nodeId, Message message)
     {
         if (Unreachable.ContainsKey(nodeId))

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Gateway.Configuration;
+using Switchboard.Runtime.Configuration;
+using Switchboard.Runtime.Hosting;
+
+namespace Switchboard.Gateway.Hosting;
+
+/// <summary>
+/// The gateway-only process of cluster mode (<c>dotnet run --project src/Gateway</c>): Kestrel on
+/// <c>Gateway:BindAddress</c>:<c>Gateway:Port</c> (default 0.0.0.0:8081) with the Twilio endpoints and <c>/health</c>,
+/// and a cluster client that finds silos in the PostgreSQL membership table. It hosts no grains; it needs
+/// <c>Cluster:Membership=Postgres</c> and <c>ConnectionStrings:Cluster</c>. Start-up problems an operator can fix end
+/// the process with exit code 1 and one message naming the key.
+/// </summary>
+public static class GatewayHost
+{
+    /// <summary>Default <c>Gateway:BindAddress</c>.</summary>
+    public const string DefaultBindAddress = "0.0.0.0";
+
+    /// <summary>Builds the gateway application; <paramref name="configure"/> lets tests override configuration.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var explicitEnvironment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = explicitEnvironment is null && !args.Contains("--environment") ? Environments.Development : null,
+        });
+        builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var membership = builder.Configuration.GetValue(
+            $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.Membership)}", MembershipProviderKind.InMemory);
+        if (membership != MembershipProviderKind.Postgres)
+        {
+            throw new InvalidOperationException(
+                "the gateway-only process needs a cluster to join: set Cluster:Membership=Postgres (Cluster__Membership) and "
+                + "ConnectionStrings:Cluster (ConnectionStrings__Cluster). For a single process, run `dotnet run --project src/Silo` (embedded mode).");
+        }
+
+        var port = builder.Configuration.GetValue("Gateway:Port", GatewayOptions.DefaultPort);
+        var bindAddress = builder.Configuration.GetValue("Gateway:BindAddress", DefaultBindAddress)!;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(bindAddress), port);
+        });
+
+        // The drain deadline must fit in the host's shutdown window, with room for the server to close what is left.
+        var drain = builder.Configuration.GetValue("Gateway:DrainTimeout", TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(10));
+
+        var name = builder.Configuration.GetValue("Gateway:Name", $"gateway-{Environment.MachineName.ToLowerInvariant()}")!;
+        builder.Services.AddSwitchboardClusterClient(builder.Configuration, name);
+        builder.Services.AddSwitchboardGateway(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseSwitchboardGateway();
+        app.MapSwitchboardGateway();
+        return app;
+    }
+
+    /// <summary>Runs until shutdown; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or FormatException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"Switchboard gateway cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Gateway");
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAddressInUse(ex))
+        {
+            var port = app.Configuration.GetValue("Gateway:Port", GatewayOptions.DefaultPort);
+            await Console.Error.WriteLineAsync(
+                $"Switchboard gateway cannot start: port {port} is already in use. Set Gateway:Port (environment variable Gateway__Port) to a free port.")
+                .ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Switchboard gateway cannot start: {ex.Message}").ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 1;
+        }
+
+        foreach (var address in app.Urls)
+        {
+            DrainLog.GatewayListening(log, address);
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static bool IsAddressInUse(Exception ex) => ex switch
+    {
+        AddressInUseException => true,
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
+        _ => ex.InnerException is { } inner && IsAddressInUse(inner),
+    };
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Runtime.Catalog;
+using Switchboard.Runtime.Configuration;
+using Switchboard.Runtime.Core;
+using Switchboard.Runtime.Diagnostics;
+using Switchboard.Runtime.GrainDirectory;
+using Switchboard.Runtime.Membership;
+using Switchboard.Runtime.Messaging;
+using Switchboard.Runtime.Networking;
+using Switchboard.Runtime.Storage;
+
+namespace Switchboard.Runtime.Hosting;
+
+/// <summary>
+/// Lifecycle of a cluster silo.
+/// Start: create the PostgreSQL tables if needed, listen on <c>Silo:Port</c>, join membership (Joining, connectivity
+/// check, Active). Only then is the silo a placement target.
+/// Stop (SIGTERM), a graceful hand-off: write ShuttingDown (no new placements), tell connected nodes to stop sending
+/// here (they hold each grain's messages in order), deactivate every grain (the connection grain checkpoints its
+/// session; each activation leaves the directory), forward any straggler, then write Dead and close the connections.
+/// The next message for a handed-off grain re-activates it on another silo from its checkpoint.
+/// A silo that reads its own row as Dead (it was voted out) stops the process: the identity never comes back.
+/// </summary>
+internal sealed class ClusterSiloHostedService(
+    IServiceProvider services,
+    SiloIdentity identity,
+    IOptions<SiloOptions> siloOptions,
+    IOptions<RoutingOptions> routingOptions,
+    ConnectionManager connections,
+    MembershipAgent membership,
+    ClusterMessageRouter router,
+    GrainCatalog catalog,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    ILogger<ClusterSiloHostedService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var address = identity.Address!;
+        if (services.GetService<IGrainDirectory>() is PostgresGrainDirectory directory)
+        {
+            await directory.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (services.GetService<IGrainStorage>() is PostgresGrainStorage storage)
+        {
+            await storage.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        membership.DeclaredDeadLocally += OnDeclaredDead;
+        var endpoint = await connections.StartListeningAsync(
+            new IPEndPoint(IPAddress.Parse(siloOptions.Value.ListenAddress), address.Port), cancellationToken).ConfigureAwait(false);
+        await membership.JoinAsync(cancellationToken).ConfigureAwait(false);
+        logger.ClusterSiloActive(address.ToString(), endpoint.ToString());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var address = identity.Address!.ToString();
+        var started = timeProvider.GetTimestamp();
+        logger.ClusterSiloLeaving(address, catalog.Count);
+        await membership.ShutdownAsync(cancellationToken).ConfigureAwait(false);
+        router.BeginLocalShutdown();
+        await catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await membership.LeaveAsync(cancellationToken).ConfigureAwait(false);
+        await connections.DisposeAsync().ConfigureAwait(false);
+        logger.ClusterSiloLeft(address, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>Keeps forwarding stragglers until none arrived for a short quiet period, bounded by
+    /// <see cref="RoutingOptions.ShutdownDrainTime"/>.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var quiet = TimeSpan.FromMilliseconds(300);
+        var deadline = timeProvider.GetTimestamp() + (long)(routingOptions.Value.ShutdownDrainTime.TotalSeconds * timeProvider.TimestampFrequency);
+        while (timeProvider.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            var last = router.LastForwardTimestamp;
+            if (last == 0 || timeProvider.GetElapsedTime(last) >= quiet)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void OnDeclaredDead(string reason)
+    {
+        logger.ClusterSiloDeclaredDead(identity.Id);
+        lifetime.StopApplication();
+    }
+}

@@ -21,6 +21,7 @@ public sealed class SiloScaleOutTests(ITestOutputHelper output)
         await CallLoad.WaitAllEchoingAsync(first, "first calls start");
         var firstPlacement = await CallLoad.WaitPlacedAsync(cluster, first, "first calls placed");
 
+        long joinStarted = TimeProvider.System.GetTimestamp();
         var silo2 = await cluster.StartSiloAsync("silo2");
         var members = await cluster.ReadMembershipAsync();
         var silo2Address = Placement.AddressOf(members, silo2);
@@ -40,7 +41,9 @@ public sealed class SiloScaleOutTests(ITestOutputHelper output)
         var firstSummary = await TestWait.CompletesAsync(first.Completion, "the first calls", TimeSpan.FromSeconds(60));
         var secondSummary = await TestWait.CompletesAsync(second.Completion, "the second calls", TimeSpan.FromSeconds(60));
         cluster.Log(firstSummary.ToText());
+        cluster.Log(CallLoad.Describe(firstSummary.CallResults, joinStarted));
         cluster.Log(secondSummary.ToText());
+        cluster.Log(CallLoad.Describe(secondSummary.CallResults));
         cluster.Log($"FIGURES silo added: {onNewSilo}/{Calls} new calls on {silo2Address}; first run exit {firstSummary.ExitCode} "
             + $"(lost {firstSummary.Lost}, closes {firstSummary.ServerCloses}, longest gap {firstSummary.LongestEchoGapMs:F0} ms); second run exit {secondSummary.ExitCode}");
 

@@ -150,6 +150,7 @@ public sealed class EchoMatcherTests
         matcher.OnEcho(audio.AsSpan(3 * Frame, Frame));
 
         Assert.Equal(TimeSpan.FromMilliseconds(700), matcher.LongestGap);
+        Assert.Equal(matcher.FirstSentAt + TimeSpan.FromMilliseconds(20).Ticks, matcher.LongestGapStartedAt); // fake time: 1 tick per timestamp unit
     }
 
     [Fact]
@@ -160,9 +161,11 @@ public sealed class EchoMatcherTests
         matcher.RecordSent(0);
         matcher.OnEcho(audio.AsSpan(0, Frame));
 
+        long lastEcho = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromMilliseconds(300));
 
         Assert.Equal(TimeSpan.FromMilliseconds(300), matcher.LongestGap);
+        Assert.Equal(lastEcho, matcher.LongestGapStartedAt);
     }
 
     [Fact]

@@ -46,6 +46,12 @@ internal sealed class CallResult
     /// </summary>
     public required TimeSpan LongestEchoGap { get; init; }
 
+    /// <summary>When the longest echo gap began (a timestamp of the run's clock), 0 when there was none.</summary>
+    public required long LongestEchoGapStartedAt { get; init; }
+
+    /// <summary>How far into the stream (after the call's first frame) the longest echo gap began; null when there was none.</summary>
+    public required TimeSpan? LongestEchoGapIntoStream { get; init; }
+
     /// <summary>Whether the server ended the socket before the call sent its own <c>stop</c>.</summary>
     public required bool ServerClosed { get; init; }
 
@@ -60,7 +66,10 @@ internal sealed class CallResult
     public TimeSpan? EchoResumedAfter(long instant) => _call.EchoResumedAfter(instant);
 
     /// <inheritdoc />
-    public override string ToString() =>
-        $"call {Index} ({StreamSid}) {State}: sent {BytesSent} echoed {BytesEchoed} lost {Lost} mismatched {Mismatched} " +
-        $"longest gap {LongestEchoGap.TotalMilliseconds:F0} ms{(ServerClosed ? " closed by server" : string.Empty)}";
+    public override string ToString()
+    {
+        var gapAt = LongestEchoGapIntoStream is { } into ? $" (from {into.TotalSeconds:F2} s into the stream)" : string.Empty;
+        return $"call {Index} ({StreamSid}) {State}: sent {BytesSent} echoed {BytesEchoed} lost {Lost} mismatched {Mismatched} " +
+            $"longest gap {LongestEchoGap.TotalMilliseconds:F0} ms{gapAt}{(ServerClosed ? " closed by server" : string.Empty)}";
+    }
 }

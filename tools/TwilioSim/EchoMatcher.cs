@@ -25,6 +25,7 @@ internal sealed class EchoMatcher
     private long _lastEchoAt;
     private long _streamEndedAt;
     private TimeSpan _longestGap;
+    private long _longestGapStartedAt;
 
     /// <summary>Creates a matcher for up to <paramref name="frameCount"/> frames of <paramref name="frameBytes"/> bytes.</summary>
     public EchoMatcher(ReadOnlyMemory<byte> audio, int frameCount, int frameBytes, LatencyHistogram histogram, TimeProvider timeProvider)
@@ -114,6 +115,28 @@ internal sealed class EchoMatcher
         }
     }
 
+    /// <summary>When the first frame was sent (a timestamp of this matcher's clock), 0 before that.</summary>
+    public long FirstSentAt => BytesSent == 0 ? 0 : _sentAt[0];
+
+    /// <summary>When the longest echo gap began (a timestamp of this matcher's clock; the gap still open while streaming
+    /// included), 0 when there was none.</summary>
+    public long LongestGapStartedAt
+    {
+        get
+        {
+            if (_streamEndedAt == 0 && BytesSent > 0)
+            {
+                long openSince = _lastEchoAt != 0 ? _lastEchoAt : _sentAt[0];
+                if (_timeProvider.GetElapsedTime(openSince) > _longestGap)
+                {
+                    return openSince;
+                }
+            }
+
+            return _longestGapStartedAt;
+        }
+    }
+
     /// <summary>Ends streaming early (the call failed or was aborted): the gap open now is closed and counted.</summary>
     public void EndStreaming() => CloseStreaming(_timeProvider.GetTimestamp());
 
@@ -146,7 +169,7 @@ internal sealed class EchoMatcher
         long now = _timeProvider.GetTimestamp();
         if (_lastEchoAt != 0 && (_streamEndedAt == 0 || _lastEchoAt < _streamEndedAt))
         {
-            RecordGap(_timeProvider.GetElapsedTime(_lastEchoAt, now));
+            RecordGap(_lastEchoAt, now);
         }
 
         _lastEchoAt = now;
@@ -208,14 +231,16 @@ internal sealed class EchoMatcher
         }
 
         _streamEndedAt = now;
-        RecordGap(_timeProvider.GetElapsedTime(_lastEchoAt != 0 ? _lastEchoAt : _sentAt[0], now));
+        RecordGap(_lastEchoAt != 0 ? _lastEchoAt : _sentAt[0], now);
     }
 
-    private void RecordGap(TimeSpan gap)
+    private void RecordGap(long from, long to)
     {
+        var gap = _timeProvider.GetElapsedTime(from, to);
         if (gap > _longestGap)
         {
             _longestGap = gap;
+            _longestGapStartedAt = from;
         }
     }
 

@@ -138,6 +138,8 @@ internal sealed class SimulatedCall : IDisposable
                 Lost = _matcher.Lost,
                 Mismatched = _matcher.MismatchedBytes,
                 LongestEchoGap = _matcher.LongestGap,
+                LongestEchoGapStartedAt = _matcher.LongestGapStartedAt,
+                LongestEchoGapIntoStream = _matcher.LongestGapStartedAt == 0 ? null : _timeProvider.GetElapsedTime(_matcher.FirstSentAt, _matcher.LongestGapStartedAt),
                 ServerClosed = ServerClosed,
                 Errors = ErrorsLocked(),
             };

@@ -69,6 +69,14 @@ internal static class CallLoad
             {
                 var resumed = call.EchoResumedAfter(at);
                 text.Append(resumed is { } r ? $", echo resumed {r.TotalMilliseconds:F0} ms after" : ", echo not resumed");
+                if (call.LongestEchoGapStartedAt != 0)
+                {
+                    // Negative: the longest gap began before the instant.
+                    var gapFrom = call.LongestEchoGapStartedAt >= at
+                        ? TimeProvider.System.GetElapsedTime(at, call.LongestEchoGapStartedAt)
+                        : -TimeProvider.System.GetElapsedTime(call.LongestEchoGapStartedAt, at);
+                    text.Append($", longest gap began {gapFrom.TotalMilliseconds:F0} ms after the instant");
+                }
             }
 
             if (call.Errors.Count > 0)

@@ -169,7 +169,7 @@ public sealed class EchoMatcherTests
     }
 
     [Fact]
-    public void LongestGap_StallStartedWhileStreamingEndsInDrain_CountsWholeGap()
+    public void LongestGap_StallPastEndOfStreaming_CountsOnlyUpToTheLastFrame()
     {
         var matcher = Create(frames: 2);
         var audio = AllFrames(matcher, 2);
@@ -181,8 +181,27 @@ public sealed class EchoMatcherTests
 
         matcher.OnEcho(audio.AsSpan(Frame, Frame));
 
+        // The tail after the last frame (an application flushing its last chunk on stop) is not a continuity gap.
         Assert.True(matcher.StreamingEnded);
-        Assert.Equal(TimeSpan.FromMilliseconds(920), matcher.LongestGap);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), matcher.LongestGap);
+    }
+
+    [Fact]
+    public void LongestGap_StallFromMidStreamPastTheEnd_CountsUpToTheLastFrame()
+    {
+        var matcher = Create(frames: 3);
+        var audio = AllFrames(matcher, 3);
+        matcher.RecordSent(0);
+        matcher.OnEcho(audio.AsSpan(0, Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(400)); // the server stalls from here
+        matcher.RecordSent(1);
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        matcher.RecordSent(2); // last frame, 700 ms into the stall
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        matcher.OnEcho(audio.AsSpan(Frame, 2 * Frame));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(700), matcher.LongestGap);
     }
 
     [Fact]

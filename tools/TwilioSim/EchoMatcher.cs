@@ -7,11 +7,12 @@ namespace Switchboard.TwilioSim;
 /// stream bytes [a, b) completes the round trip of the frame holding byte b−1; its RTT is the receive time
 /// minus that frame's send time. Bytes that differ (reordering, corruption) or that were never sent are
 /// counted as mismatched, never thrown. Not thread-safe: the owning call serialises access.
-/// Continuity (for failover measurements): the longest echo gap is the longest interval between two consecutive
-/// echo payloads where the earlier one arrived while the call was still streaming (not every frame sent yet), plus
-/// the interval still open when streaming ends (last echo, or first frame if nothing came back, to the end of
-/// streaming). So a stall that starts while streaming counts in full even when the echo resumes only during the drain,
-/// and a stall that never resumes still shows up. Echo completion times are kept per frame so "when did the echo
+/// Continuity (for failover measurements): the longest echo gap is the longest interval without echo while the call
+/// streams (not every frame sent yet): between two consecutive echo payloads received while streaming, and from the
+/// last echo (or the first frame, if nothing came back) to the end of streaming. Time after the last frame is not
+/// counted: an application may legitimately hold its last partial chunk until <c>stop</c> (the echo application
+/// does), so a gap there says nothing about the server's continuity; a stall that never resumes still shows up, up to
+/// the end of streaming. Echo completion times are kept per frame so "when did the echo
 /// resume after instant T" can be answered afterwards: the time the first frame sent at or after T was fully echoed.
 /// </summary>
 internal sealed class EchoMatcher
@@ -167,7 +168,7 @@ internal sealed class EchoMatcher
         }
 
         long now = _timeProvider.GetTimestamp();
-        if (_lastEchoAt != 0 && (_streamEndedAt == 0 || _lastEchoAt < _streamEndedAt))
+        if (_lastEchoAt != 0 && _streamEndedAt == 0)
         {
             RecordGap(_lastEchoAt, now);
         }

@@ -57,7 +57,7 @@ public sealed class GatewayShutdownTests(ITestOutputHelper output)
         var exitedAfter = Stopwatch.GetElapsedTime(stoppedAt);
         cluster.Log(summary.ToText());
         cluster.Log(CallLoad.Describe(summary.CallResults));
-        cluster.Log($"FIGURES gateway SIGTERM: not ready after {(notReady.Satisfied ? $"{notReady.Elapsed.TotalMilliseconds:F0} ms" : "never")} ({notReady.Value}); "
+        cluster.Log($"FIGURES gateway SIGTERM: not ready after {(notReady.Satisfied ? $"{notReady.Elapsed.TotalMilliseconds:F0} ms" : "never")} ({notReady.Value?.Brief}); "
             + $"new stream refused {newStreamRefused}; held calls exit {summary.ExitCode} (lost {summary.Lost}, closes {summary.ServerCloses}, completed "
             + $"{summary.CallResults.Count(c => c.State == CallState.Completed)}/{Calls}); gateway exit {exitCode?.ToString() ?? "none"} after {exitedAfter.TotalMilliseconds:F0} ms");
 

@@ -9,9 +9,10 @@ namespace Switchboard.Cluster.Tests.Harness;
 /// <param name="Connections">The body's <c>connections</c>, or -1.</param>
 /// <param name="SiloNodes">Silo reporters in <c>nodes</c> that are not silent.</param>
 /// <param name="Draining">The body's <c>draining</c> flag (the gateway is shutting down gracefully).</param>
+/// <param name="Reasons">The body's <c>reasons</c> (why the status is not healthy).</param>
 /// <param name="Body">The raw body (for failure messages).</param>
 /// <param name="Error">Why the request failed, if it did.</param>
-internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status, int Connections, int SiloNodes, bool Draining, string Body, string? Error)
+internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status, int Connections, int SiloNodes, bool Draining, IReadOnlyList<string> Reasons, string Body, string? Error)
 {
     /// <summary>200 with status healthy.</summary>
     public bool IsHealthy => StatusCode == HttpStatusCode.OK && Status == "healthy";
@@ -37,13 +38,24 @@ internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status,
             }
 
             bool draining = root.TryGetProperty("draining", out var d) && d.ValueKind == JsonValueKind.True;
-            return new HealthReading(statusCode, status, connections, silos, draining, body, null);
+            var reasons = new List<string>();
+            if (root.TryGetProperty("reasons", out var r) && r.ValueKind == JsonValueKind.Array)
+            {
+                reasons.AddRange(r.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
+            }
+
+            return new HealthReading(statusCode, status, connections, silos, draining, reasons, body, null);
         }
         catch (JsonException)
         {
-            return new HealthReading(statusCode, null, -1, 0, false, body, null);
+            return new HealthReading(statusCode, null, -1, 0, false, [], body, null);
         }
     }
+
+    /// <summary>One short line without the body (for figure summaries).</summary>
+    public string Brief => Error is not null
+        ? $"no answer ({Error})"
+        : $"HTTP {(int?)StatusCode} status={Status ?? "?"} connections={Connections} draining={Draining} reasons=[{string.Join("; ", Reasons)}]";
 
     /// <inheritdoc />
     public override string ToString() => Error is not null

@@ -144,7 +144,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new HealthReading(null, null, -1, 0, false, string.Empty, $"{exception.GetType().Name}: {exception.Message}");
+            return new HealthReading(null, null, -1, 0, false, [], string.Empty, $"{exception.GetType().Name}: {exception.Message}");
         }
     }
 

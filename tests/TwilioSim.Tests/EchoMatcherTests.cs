@@ -88,6 +88,153 @@ public sealed class EchoMatcherTests
     }
 
     [Fact]
+    public void EchoResumedAfter_FrameAfterInstantNotEchoed_IsNull()
+    {
+        var matcher = Create(frames: 4);
+        var sent = SendFrames(matcher, 2, TimeSpan.FromMilliseconds(20));
+        long instant = _time.GetTimestamp();
+        matcher.RecordSent(2);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+
+        matcher.OnEcho(sent.AsSpan(0, 2 * Frame)); // frames before the instant only
+
+        Assert.Null(matcher.EchoResumedAfter(instant));
+    }
+
+    [Fact]
+    public void EchoResumedAfter_NoFrameSentAfterInstant_IsNull()
+    {
+        var matcher = Create(frames: 4);
+        var sent = SendFrames(matcher, 2, TimeSpan.FromMilliseconds(20));
+        matcher.OnEcho(sent.AsSpan(0, 2 * Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+
+        Assert.Null(matcher.EchoResumedAfter(_time.GetTimestamp()));
+    }
+
+    [Fact]
+    public void EchoResumedAfter_StallAcrossInstant_IsTimeUntilFirstLaterFrameIsEchoed()
+    {
+        var matcher = Create(frames: 10);
+        var audio = AllFrames(matcher, 10);
+        matcher.RecordSent(0);
+        matcher.RecordSent(1);
+        long instant = _time.GetTimestamp() + 1; // "the kill", just after frames 0 and 1 left
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        matcher.RecordSent(2);                       // first frame sent after the instant
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        matcher.OnEcho(audio.AsSpan(0, 2 * Frame)); // held frames 0-1 come back first
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        matcher.OnEcho(audio.AsSpan(2 * Frame, Frame)); // frame 2 at +620 ms
+
+        var resumed = matcher.EchoResumedAfter(instant);
+        Assert.NotNull(resumed);
+        Assert.InRange(resumed.Value, TimeSpan.FromMilliseconds(620) - TimeSpan.FromTicks(1), TimeSpan.FromMilliseconds(620));
+    }
+
+    [Fact]
+    public void LongestGap_StallWhileStreaming_IsLongestIntervalBetweenEchoes()
+    {
+        var matcher = Create(frames: 10);
+        var audio = AllFrames(matcher, 10);
+        matcher.RecordSent(0);
+        matcher.OnEcho(audio.AsSpan(0, Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        matcher.RecordSent(1);
+        matcher.OnEcho(audio.AsSpan(Frame, Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(700)); // stall
+        matcher.RecordSent(2);
+        matcher.OnEcho(audio.AsSpan(2 * Frame, Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        matcher.RecordSent(3);
+        matcher.OnEcho(audio.AsSpan(3 * Frame, Frame));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(700), matcher.LongestGap);
+        Assert.Equal(matcher.FirstSentAt + TimeSpan.FromMilliseconds(20).Ticks, matcher.LongestGapStartedAt); // fake time: 1 tick per timestamp unit
+    }
+
+    [Fact]
+    public void LongestGap_StallStillOpenWhileStreaming_CountsOpenGap()
+    {
+        var matcher = Create(frames: 10);
+        var audio = AllFrames(matcher, 10);
+        matcher.RecordSent(0);
+        matcher.OnEcho(audio.AsSpan(0, Frame));
+
+        long lastEcho = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(300), matcher.LongestGap);
+        Assert.Equal(lastEcho, matcher.LongestGapStartedAt);
+    }
+
+    [Fact]
+    public void LongestGap_StallPastEndOfStreaming_CountsOnlyUpToTheLastFrame()
+    {
+        var matcher = Create(frames: 2);
+        var audio = AllFrames(matcher, 2);
+        matcher.RecordSent(0);
+        matcher.OnEcho(audio.AsSpan(0, Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        matcher.RecordSent(1); // last frame: streaming ends here, 20 ms after the last echo
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+
+        matcher.OnEcho(audio.AsSpan(Frame, Frame));
+
+        // The tail after the last frame (an application flushing its last chunk on stop) is not a continuity gap.
+        Assert.True(matcher.StreamingEnded);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), matcher.LongestGap);
+    }
+
+    [Fact]
+    public void LongestGap_StallFromMidStreamPastTheEnd_CountsUpToTheLastFrame()
+    {
+        var matcher = Create(frames: 3);
+        var audio = AllFrames(matcher, 3);
+        matcher.RecordSent(0);
+        matcher.OnEcho(audio.AsSpan(0, Frame));
+        _time.Advance(TimeSpan.FromMilliseconds(400)); // the server stalls from here
+        matcher.RecordSent(1);
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        matcher.RecordSent(2); // last frame, 700 ms into the stall
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        matcher.OnEcho(audio.AsSpan(Frame, 2 * Frame));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(700), matcher.LongestGap);
+    }
+
+    [Fact]
+    public void LongestGap_GapsAfterStreamingEnded_NotCounted()
+    {
+        var matcher = Create(frames: 2);
+        var audio = AllFrames(matcher, 2);
+        matcher.RecordSent(0);
+        matcher.RecordSent(1);
+        matcher.OnEcho(audio.AsSpan(0, Frame));
+        _time.Advance(TimeSpan.FromSeconds(2)); // drain: the tail may take its time
+
+        matcher.OnEcho(audio.AsSpan(Frame, Frame));
+
+        Assert.Equal(TimeSpan.Zero, matcher.LongestGap);
+    }
+
+    [Fact]
+    public void LongestGap_CallEndedEarlyWithoutEcho_CountsTimeSinceFirstFrame()
+    {
+        var matcher = Create(frames: 10);
+        matcher.RecordSent(0);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        matcher.RecordSent(1);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+
+        matcher.EndStreaming();
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(420), matcher.LongestGap);
+    }
+
+    [Fact]
     public void CopyFrame_PastEndOfAudio_WrapsAround()
     {
         var matcher = Create(frames: 4);
@@ -97,6 +244,29 @@ public sealed class EchoMatcherTests
 
         Assert.Equal(_audio[480..500], frame[..20]);
         Assert.Equal(_audio[..140], frame[20..]);
+    }
+
+    private byte[] SendFrames(EchoMatcher matcher, int count, TimeSpan interval)
+    {
+        var sent = AllFrames(matcher, count);
+        for (int i = 0; i < count; i++)
+        {
+            matcher.RecordSent(i);
+            _time.Advance(interval);
+        }
+
+        return sent;
+    }
+
+    private static byte[] AllFrames(EchoMatcher matcher, int count)
+    {
+        var audio = new byte[count * Frame];
+        for (int i = 0; i < count; i++)
+        {
+            matcher.CopyFrame(i, audio.AsSpan(i * Frame, Frame));
+        }
+
+        return audio;
     }
 
     private EchoMatcher Create(int frames) => new(_audio, frames, Frame, _histogram, _time);

@@ -11,4 +11,10 @@ public enum EchoServerBehavior
 
     /// <summary>Echo, but skip every 5th inbound frame.</summary>
     DropEveryFifth,
+
+    /// <summary>Drop the connection (no close frame) right after <c>start</c>.</summary>
+    AbortAfterStart,
+
+    /// <summary>Echo, but stall 600 ms before echoing the 50th frame (nothing lost, order kept).</summary>
+    StallOnce,
 }

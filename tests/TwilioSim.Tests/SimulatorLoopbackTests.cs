@@ -1,3 +1,5 @@
+using Switchboard.TestInfrastructure;
+
 namespace Switchboard.TwilioSim.Tests;
 
 public sealed class SimulatorLoopbackTests
@@ -31,6 +33,50 @@ public sealed class SimulatorLoopbackTests
         Assert.Equal(2, summary.Failed);
         Assert.Contains(summary.Errors, e => e.Contains("unexpected close 1011 'boom'", StringComparison.Ordinal));
         Assert.Equal(1, summary.ExitCode);
+        Assert.Equal(2, summary.ServerCloses);
+        Assert.All(summary.CallResults, c => Assert.True(c.ServerClosed, c.ToString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerDropsConnection_CountsServerCloses()
+    {
+        await using var server = await TwilioEchoServer.StartAsync(EchoServerBehavior.AbortAfterStart);
+
+        var summary = await Simulator.RunAsync(Options(server, calls: 2, seconds: 1), CancellationToken.None);
+
+        Assert.Equal(2, summary.Failed);
+        Assert.Equal(2, summary.ServerCloses);
+        Assert.All(summary.CallResults, c => Assert.True(c.ServerClosed && c.State == CallState.Failed, c.ToString()));
+        Assert.Equal(1, summary.ExitCode);
+    }
+
+    [Fact]
+    public async Task Start_ServerStallsEcho_LiveProgressThenGapAndResumeMeasuredPerCall()
+    {
+        await using var server = await TwilioEchoServer.StartAsync(EchoServerBehavior.StallOnce);
+        var run = Simulator.Start(Options(server, calls: 2, seconds: 3), CancellationToken.None);
+
+        await TestWait.UntilAsync(() => run.Snapshot().Streaming == 2, "both calls stream", () => run.Snapshot().ToString());
+        var live = run.Snapshot();
+        var summary = await TestWait.CompletesAsync(run.Completion, "the simulation", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, live.CallResults.Count);
+        Assert.True(summary.ExitCode == 0, summary.ToText());
+        Assert.Equal(0, summary.ServerCloses);
+        Assert.Equal(2, summary.CallResults.Count);
+        Assert.Equal(2, server.StallStartedAt.Count);
+        foreach (var call in summary.CallResults)
+        {
+            Assert.Equal(0, call.Lost);
+            Assert.Equal(0, call.Mismatched);
+            Assert.False(call.ServerClosed);
+            Assert.InRange(call.LongestEchoGap, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2.5));
+            var resumed = call.EchoResumedAfter(server.StallStartedAt[call.StreamSid]);
+            Assert.NotNull(resumed);
+            Assert.InRange(resumed.Value, TimeSpan.FromMilliseconds(550), TimeSpan.FromSeconds(2.5));
+        }
+
+        Assert.InRange(summary.LongestEchoGapMs, 500, 2500);
     }
 
     [Fact]
@@ -77,6 +123,10 @@ public sealed class SimulatorLoopbackTests
         Assert.Equal(3 * 10, server.MarksSent);
         Assert.Equal(server.MarksSent, summary.MarksEchoed);
         Assert.Equal(server.MarksSent, server.MarksEchoed);
+        Assert.Equal(0, summary.ServerCloses);
+        Assert.Equal([0, 1, 2], summary.CallResults.Select(c => c.Index));
+        Assert.All(summary.CallResults, c => Assert.True(c.State == CallState.Completed && c.BytesEchoed == c.BytesSent && c.Lost == 0, c.ToString()));
+        Assert.InRange(summary.LongestEchoGapMs, 0.001, 1000);
         Assert.Equal(3, server.StopsReceived.Count);
         // Same vector as TwilioSignatureTests (independently computed HMAC-SHA1 of the public wss:// URL).
         Assert.Equal(["SL3tg5oEvc6d7p+YeDHtx9kKp5Q=", "SL3tg5oEvc6d7p+YeDHtx9kKp5Q=", "SL3tg5oEvc6d7p+YeDHtx9kKp5Q="], server.Signatures.ToArray());

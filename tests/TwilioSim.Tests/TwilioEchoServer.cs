@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -37,6 +38,12 @@ internal sealed class TwilioEchoServer : IAsyncDisposable
     public ConcurrentBag<string> Signatures { get; } = [];
 
     public ConcurrentBag<string> StopsReceived { get; } = [];
+
+    /// <summary>Per streamSid, when the <see cref="EchoServerBehavior.StallOnce"/> stall began (a <see cref="Stopwatch"/> timestamp).</summary>
+    public ConcurrentDictionary<string, long> StallStartedAt { get; } = new();
+
+    /// <summary>How long <see cref="EchoServerBehavior.StallOnce"/> holds the echo.</summary>
+    public static TimeSpan Stall { get; } = TimeSpan.FromMilliseconds(600);
 
     public static async Task<TwilioEchoServer> StartAsync(EchoServerBehavior behavior)
     {
@@ -103,6 +110,10 @@ internal sealed class TwilioEchoServer : IAsyncDisposable
                         await socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "boom", ct);
                         return;
 
+                    case "start" when _behavior == EchoServerBehavior.AbortAfterStart:
+                        context.Abort();
+                        return;
+
                     case "media":
                         frames++;
                         if (_behavior == EchoServerBehavior.DropEveryFifth && frames % 5 == 0)
@@ -111,6 +122,12 @@ internal sealed class TwilioEchoServer : IAsyncDisposable
                         }
 
                         string sid = root.GetProperty("streamSid").GetString()!;
+                        if (_behavior == EchoServerBehavior.StallOnce && frames == 50)
+                        {
+                            StallStartedAt[sid] = Stopwatch.GetTimestamp();
+                            await Task.Delay(Stall, ct);
+                        }
+
                         string payload = root.GetProperty("media").GetProperty("payload").GetString()!;
                         await SendAsync(socket, $$$"""{"event":"media","streamSid":"{{{sid}}}","media":{"payload":"{{{payload}}}"}}""", ct);
                         if (frames % 10 == 0)

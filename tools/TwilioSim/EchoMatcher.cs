@@ -7,14 +7,26 @@ namespace Switchboard.TwilioSim;
 /// stream bytes [a, b) completes the round trip of the frame holding byte b−1; its RTT is the receive time
 /// minus that frame's send time. Bytes that differ (reordering, corruption) or that were never sent are
 /// counted as mismatched, never thrown. Not thread-safe: the owning call serialises access.
+/// Continuity (for failover measurements): the longest echo gap is the longest interval without echo while the call
+/// streams (not every frame sent yet): between two consecutive echo payloads received while streaming, and from the
+/// last echo (or the first frame, if nothing came back) to the end of streaming. Time after the last frame is not
+/// counted: an application may legitimately hold its last partial chunk until <c>stop</c> (the echo application
+/// does), so a gap there says nothing about the server's continuity; a stall that never resumes still shows up, up to
+/// the end of streaming. Echo completion times are kept per frame so "when did the echo
+/// resume after instant T" can be answered afterwards: the time the first frame sent at or after T was fully echoed.
 /// </summary>
 internal sealed class EchoMatcher
 {
     private readonly ReadOnlyMemory<byte> _audio;
     private readonly int _frameBytes;
     private readonly long[] _sentAt;
+    private readonly long[] _echoedAt;
     private readonly LatencyHistogram _histogram;
     private readonly TimeProvider _timeProvider;
+    private long _lastEchoAt;
+    private long _streamEndedAt;
+    private TimeSpan _longestGap;
+    private long _longestGapStartedAt;
 
     /// <summary>Creates a matcher for up to <paramref name="frameCount"/> frames of <paramref name="frameBytes"/> bytes.</summary>
     public EchoMatcher(ReadOnlyMemory<byte> audio, int frameCount, int frameBytes, LatencyHistogram histogram, TimeProvider timeProvider)
@@ -31,6 +43,7 @@ internal sealed class EchoMatcher
         _audio = audio;
         _frameBytes = frameBytes;
         _sentAt = new long[frameCount];
+        _echoedAt = new long[frameCount];
         _histogram = histogram;
         _timeProvider = timeProvider;
     }
@@ -49,6 +62,27 @@ internal sealed class EchoMatcher
 
     /// <summary>Sent bytes not (yet) echoed.</summary>
     public long Lost => Math.Max(0, BytesSent - BytesEchoed);
+
+    /// <summary>Whether streaming is over: every frame was sent, or <see cref="EndStreaming"/> was called.</summary>
+    public bool StreamingEnded => _streamEndedAt != 0;
+
+    /// <summary>
+    /// The longest echo gap so far (see the class remarks); while streaming, the gap still open since the last echo
+    /// counts too, so a stalled call shows a growing gap before its echo resumes.
+    /// </summary>
+    public TimeSpan LongestGap
+    {
+        get
+        {
+            if (_streamEndedAt != 0 || BytesSent == 0)
+            {
+                return _longestGap;
+            }
+
+            var open = _timeProvider.GetElapsedTime(_lastEchoAt != 0 ? _lastEchoAt : _sentAt[0]);
+            return open > _longestGap ? open : _longestGap;
+        }
+    }
 
     /// <summary>The payload of frame <paramref name="frameIndex"/> (a slice of the looped audio, copied to <paramref name="destination"/>).</summary>
     public void CopyFrame(long frameIndex, Span<byte> destination)
@@ -73,8 +107,56 @@ internal sealed class EchoMatcher
             throw new InvalidOperationException($"Frame {frameIndex} is out of order (sent {BytesSent} bytes, capacity {_sentAt.Length} frames).");
         }
 
-        _sentAt[frameIndex] = _timeProvider.GetTimestamp();
+        long now = _timeProvider.GetTimestamp();
+        _sentAt[frameIndex] = now;
         BytesSent += _frameBytes;
+        if (frameIndex == _sentAt.Length - 1)
+        {
+            CloseStreaming(now);
+        }
+    }
+
+    /// <summary>When the first frame was sent (a timestamp of this matcher's clock), 0 before that.</summary>
+    public long FirstSentAt => BytesSent == 0 ? 0 : _sentAt[0];
+
+    /// <summary>When the longest echo gap began (a timestamp of this matcher's clock; the gap still open while streaming
+    /// included), 0 when there was none.</summary>
+    public long LongestGapStartedAt
+    {
+        get
+        {
+            if (_streamEndedAt == 0 && BytesSent > 0)
+            {
+                long openSince = _lastEchoAt != 0 ? _lastEchoAt : _sentAt[0];
+                if (_timeProvider.GetElapsedTime(openSince) > _longestGap)
+                {
+                    return openSince;
+                }
+            }
+
+            return _longestGapStartedAt;
+        }
+    }
+
+    /// <summary>Ends streaming early (the call failed or was aborted): the gap open now is closed and counted.</summary>
+    public void EndStreaming() => CloseStreaming(_timeProvider.GetTimestamp());
+
+    /// <summary>
+    /// How long after <paramref name="instant"/> (a timestamp of this matcher's clock) the echo resumed: the time from
+    /// the instant until the first frame sent at or after it was completely echoed. Because echoes are in order, that
+    /// frame's echo also means everything sent before the instant came back. Null when no frame was sent at or after
+    /// the instant, or that frame has not been echoed (yet).
+    /// </summary>
+    public TimeSpan? EchoResumedAfter(long instant)
+    {
+        int sent = (int)(BytesSent / _frameBytes);
+        int first = FirstSentAtOrAfter(instant, sent);
+        if (first >= sent || _echoedAt[first] == 0)
+        {
+            return null;
+        }
+
+        return _timeProvider.GetElapsedTime(instant, _echoedAt[first]);
     }
 
     /// <summary>Accounts for one outbound payload; returns the round trip it completed, if any.</summary>
@@ -86,6 +168,12 @@ internal sealed class EchoMatcher
         }
 
         long now = _timeProvider.GetTimestamp();
+        if (_lastEchoAt != 0 && _streamEndedAt == 0)
+        {
+            RecordGap(_lastEchoAt, now);
+        }
+
+        _lastEchoAt = now;
         long start = BytesEchoed;
         long end = start + payload.Length;
         long comparable = Math.Min(end, BytesSent) - start;
@@ -115,6 +203,13 @@ internal sealed class EchoMatcher
             i += count;
         }
 
+        long completeBefore = Math.Min(start, BytesSent) / _frameBytes;
+        long completeAfter = Math.Min(end, BytesSent) / _frameBytes;
+        for (long f = completeBefore; f < completeAfter; f++)
+        {
+            _echoedAt[f] = now;
+        }
+
         BytesEchoed = end;
         if (end > BytesSent)
         {
@@ -126,5 +221,47 @@ internal sealed class EchoMatcher
         _histogram.Record(rtt);
         RoundTrips++;
         return rtt;
+    }
+
+    private void CloseStreaming(long now)
+    {
+        if (_streamEndedAt != 0 || BytesSent == 0)
+        {
+            _streamEndedAt = _streamEndedAt != 0 ? _streamEndedAt : now;
+            return;
+        }
+
+        _streamEndedAt = now;
+        RecordGap(_lastEchoAt != 0 ? _lastEchoAt : _sentAt[0], now);
+    }
+
+    private void RecordGap(long from, long to)
+    {
+        var gap = _timeProvider.GetElapsedTime(from, to);
+        if (gap > _longestGap)
+        {
+            _longestGap = gap;
+            _longestGapStartedAt = from;
+        }
+    }
+
+    private int FirstSentAtOrAfter(long instant, int sent)
+    {
+        // Send times never decrease with the frame index: binary search.
+        int low = 0, high = sent;
+        while (low < high)
+        {
+            int middle = low + ((high - low) / 2);
+            if (_sentAt[middle] >= instant)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
     }
 }

@@ -41,6 +41,8 @@ internal sealed class SimulatedCall : IDisposable
     private long _firstTick;
     private TimeSpan _drainDeadline;
     private volatile bool _closing;
+    private volatile bool _serverClosed;
+    private volatile CallState _state;
     private int _errorCount;
 
     /// <summary>Creates a call that starts <paramref name="startOffset"/> after the run begins.</summary>
@@ -72,8 +74,18 @@ internal sealed class SimulatedCall : IDisposable
     /// <summary>Delay after the run start before this call connects.</summary>
     public TimeSpan StartOffset { get; }
 
-    /// <summary>Current phase (written by the pacing loop only).</summary>
-    public CallState State { get; private set; }
+    /// <summary>Current phase (written by the pacing loop only; readable from any thread for progress).</summary>
+    public CallState State
+    {
+        get => _state;
+        private set => _state = value;
+    }
+
+    /// <summary>
+    /// Whether the server ended the socket before the call sent its own <c>stop</c>: a close frame, or the connection
+    /// dropped under the receive loop (reset, end of stream). Our own aborts (timeout, cancellation, send failure) do not count.
+    /// </summary>
+    public bool ServerClosed => _serverClosed;
 
     /// <summary>Whether the socket opened and <c>start</c> was sent.</summary>
     public bool WasConnected { get; private set; }
@@ -87,15 +99,50 @@ internal sealed class SimulatedCall : IDisposable
     /// <summary>True once the call reached <see cref="CallState.Completed"/> or <see cref="CallState.Failed"/>.</summary>
     public bool IsFinished => State is CallState.Completed or CallState.Failed;
 
-    /// <summary>Byte counters of the echo matcher (read after the run).</summary>
-    public (long Sent, long Echoed, long Lost, long Mismatched) Bytes
+    /// <summary>The longest echo gap so far (see <see cref="EchoMatcher"/>).</summary>
+    public TimeSpan LongestEchoGap
     {
         get
         {
             lock (_gate)
             {
-                return (_matcher.BytesSent, _matcher.BytesEchoed, _matcher.Lost, _matcher.MismatchedBytes);
+                return _matcher.LongestGap;
             }
+        }
+    }
+
+    /// <summary>How long after <paramref name="instant"/> (a timestamp of the run's clock) the echo resumed (see <see cref="EchoMatcher.EchoResumedAfter"/>).</summary>
+    public TimeSpan? EchoResumedAfter(long instant)
+    {
+        lock (_gate)
+        {
+            return _matcher.EchoResumedAfter(instant);
+        }
+    }
+
+    /// <summary>A snapshot of the call's counters, for progress while it runs and for the summary afterwards.</summary>
+    public CallResult ToResult()
+    {
+        lock (_gate)
+        {
+            return new CallResult(this)
+            {
+                Index = Index,
+                StreamSid = Identity.StreamSid,
+                CallSid = Identity.CallSid,
+                State = State,
+                WasConnected = WasConnected,
+                MediaSent = MediaSent,
+                BytesSent = _matcher.BytesSent,
+                BytesEchoed = _matcher.BytesEchoed,
+                Lost = _matcher.Lost,
+                Mismatched = _matcher.MismatchedBytes,
+                LongestEchoGap = _matcher.LongestGap,
+                LongestEchoGapStartedAt = _matcher.LongestGapStartedAt,
+                LongestEchoGapIntoStream = _matcher.LongestGapStartedAt == 0 ? null : _timeProvider.GetElapsedTime(_matcher.FirstSentAt, _matcher.LongestGapStartedAt),
+                ServerClosed = ServerClosed,
+                Errors = ErrorsLocked(),
+            };
         }
     }
 
@@ -106,13 +153,7 @@ internal sealed class SimulatedCall : IDisposable
         {
             lock (_gate)
             {
-                var result = new List<string>(_errors);
-                if (_errorCount > _errors.Count)
-                {
-                    result.Add($"{Describe()}: {_errorCount - _errors.Count} more errors");
-                }
-
-                return result;
+                return ErrorsLocked();
             }
         }
     }
@@ -157,6 +198,8 @@ internal sealed class SimulatedCall : IDisposable
 
                 if (!_work.IsCompletedSuccessfully)
                 {
+                    // A send that fails while we are not closing means the server (or the network) ended the socket.
+                    _serverClosed |= !_work.IsCanceled && !cancellationToken.IsCancellationRequested;
                     Fail($"send failed: {Reason(_work.Exception)}");
                     break;
                 }
@@ -338,6 +381,7 @@ internal sealed class SimulatedCall : IDisposable
                 {
                     if (!_closing)
                     {
+                        _serverClosed = true;
                         RecordError($"unexpected close {(int?)_socket.CloseStatus} '{_socket.CloseStatusDescription}'");
                     }
 
@@ -366,6 +410,7 @@ internal sealed class SimulatedCall : IDisposable
         {
             if (!_closing && !cancellationToken.IsCancellationRequested && State != CallState.Failed)
             {
+                _serverClosed = true;
                 RecordError($"receive failed: {exception.Message}");
             }
         }
@@ -468,6 +513,10 @@ internal sealed class SimulatedCall : IDisposable
         State = CallState.Failed;
         _closing = true;
         _socket.Abort();
+        lock (_gate)
+        {
+            _matcher.EndStreaming();
+        }
     }
 
     private void RecordError(string error)
@@ -480,6 +529,17 @@ internal sealed class SimulatedCall : IDisposable
                 _errors.Add($"{Describe()}: {error}");
             }
         }
+    }
+
+    private List<string> ErrorsLocked()
+    {
+        var result = new List<string>(_errors);
+        if (_errorCount > _errors.Count)
+        {
+            result.Add($"{Describe()}: {_errorCount - _errors.Count} more errors");
+        }
+
+        return result;
     }
 
     private string Describe() => $"call {Index} ({Identity.StreamSid})";

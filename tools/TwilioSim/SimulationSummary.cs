@@ -60,8 +60,18 @@ internal sealed record SimulationSummary
     /// <summary>Wall time of the run, seconds.</summary>
     public double ElapsedSeconds { get; init; }
 
+    /// <summary>Calls whose socket the server ended (close frame or dropped connection) before the call's own <c>stop</c>.</summary>
+    public int ServerCloses { get; init; }
+
+    /// <summary>The longest echo gap of any call while it streamed, ms (see <see cref="EchoMatcher"/>).</summary>
+    public double LongestEchoGapMs { get; init; }
+
     /// <summary>Connect failures, unexpected closes (with codes), protocol errors, timeouts.</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>Per-call figures, by call index (not in the JSON output: a run may have many thousands of calls).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<CallResult> CallResults { get; init; } = [];
 
     /// <summary>0 = success, 1 = a call failed or audio was lost/mismatched or an error was recorded.</summary>
     [JsonIgnore]
@@ -79,6 +89,7 @@ internal sealed record SimulationSummary
         text.AppendLine(inv, $"media      {MediaSent} messages, {BytesSent} bytes sent, {BytesEchoed} echoed");
         text.AppendLine(inv, $"integrity  {Lost} bytes lost, {Mismatched} bytes mismatched");
         text.AppendLine(inv, $"marks      {MarksEchoed} echoed");
+        text.AppendLine(inv, $"continuity longest echo gap {LongestEchoGapMs:F1} ms, {ServerCloses} calls closed by the server");
         text.AppendLine(inv, $"echo RTT   p50 {P50:F1} ms, p90 {P90:F1} ms, p99 {P99:F1} ms, max {Max:F1} ms over {RoundTrips} round trips");
         text.AppendLine(inv, $"pacing     {LateTicks} late ticks");
         text.AppendLine(inv, $"errors     {Errors.Count}");

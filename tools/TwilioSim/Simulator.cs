@@ -9,7 +9,15 @@ internal static class Simulator
 {
     /// <summary>Runs the simulation described by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="SimulatorOptions.Validate"/>).</exception>
-    internal static async Task<SimulationSummary> RunAsync(SimulatorOptions options, CancellationToken cancellationToken)
+    internal static Task<SimulationSummary> RunAsync(SimulatorOptions options, CancellationToken cancellationToken)
+        => Start(options, cancellationToken).Completion;
+
+    /// <summary>
+    /// Starts the simulation described by <paramref name="options"/> and returns at once with a handle for live progress
+    /// (<see cref="SimulationRun.Snapshot"/>) and the summary (<see cref="SimulationRun.Completion"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid (see <see cref="SimulatorOptions.Validate"/>).</exception>
+    internal static SimulationRun Start(SimulatorOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { } error)
@@ -17,7 +25,6 @@ internal static class Simulator
             throw new ArgumentException(error, nameof(options));
         }
 
-        var timeProvider = options.TimeProvider;
         ReadOnlyMemory<byte> audio = options.Audio.IsEmpty ? SpeechLikeAudio.Generate() : options.Audio;
         var histogram = new LatencyHistogram();
         string accountSid = CallIdentity.NewAccountSid();
@@ -28,6 +35,12 @@ internal static class Simulator
             calls[i] = new SimulatedCall(i, CallIdentity.CreateRandom(accountSid), offset, options, audio, histogram);
         }
 
+        return new SimulationRun(calls, options.TimeProvider, RunCoreAsync(calls, histogram, options, cancellationToken));
+    }
+
+    private static async Task<SimulationSummary> RunCoreAsync(SimulatedCall[] calls, LatencyHistogram histogram, SimulatorOptions options, CancellationToken cancellationToken)
+    {
+        var timeProvider = options.TimeProvider;
         long started = timeProvider.GetTimestamp();
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = runCancellation.Token;
@@ -71,20 +84,25 @@ internal static class Simulator
     private static SimulationSummary Summarise(SimulatedCall[] calls, LatencyHistogram histogram, long lateTicks, TimeSpan elapsed)
     {
         long sent = 0, echoed = 0, lost = 0, mismatched = 0, media = 0, marks = 0;
-        int connected = 0, failed = 0;
+        int connected = 0, failed = 0, serverCloses = 0;
+        var longestGap = TimeSpan.Zero;
         var errors = new List<string>();
+        var results = new CallResult[calls.Length];
         foreach (var call in calls)
         {
-            var bytes = call.Bytes;
-            sent += bytes.Sent;
-            echoed += bytes.Echoed;
-            lost += bytes.Lost;
-            mismatched += bytes.Mismatched;
-            media += call.MediaSent;
+            var result = call.ToResult();
+            results[call.Index] = result;
+            serverCloses += result.ServerClosed ? 1 : 0;
+            longestGap = result.LongestEchoGap > longestGap ? result.LongestEchoGap : longestGap;
+            sent += result.BytesSent;
+            echoed += result.BytesEchoed;
+            lost += result.Lost;
+            mismatched += result.Mismatched;
+            media += result.MediaSent;
             marks += call.MarksEchoed;
-            connected += call.WasConnected ? 1 : 0;
-            failed += call.State == CallState.Failed ? 1 : 0;
-            errors.AddRange(call.Errors);
+            connected += result.WasConnected ? 1 : 0;
+            failed += result.State == CallState.Failed ? 1 : 0;
+            errors.AddRange(result.Errors);
         }
 
         return new SimulationSummary
@@ -105,7 +123,10 @@ internal static class Simulator
             Max = histogram.Max.TotalMilliseconds,
             LateTicks = lateTicks,
             ElapsedSeconds = elapsed.TotalSeconds,
+            ServerCloses = serverCloses,
+            LongestEchoGapMs = longestGap.TotalMilliseconds,
             Errors = errors,
+            CallResults = results,
         };
     }
 }

@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Switchboard.Runtime.Membership;
+using Switchboard.TestInfrastructure;
+using Xunit.Abstractions;
+
+namespace Switchboard.Cluster.Tests.Harness;
+
+/// <summary>
+/// A cluster of real processes for one test: its own PostgreSQL database and cluster id, silos and gateways started
+/// from the built hosts on free loopback ports, and bounded waits that read the cluster's state where it is recorded
+/// (membership and directory tables, <c>/health</c>). Disposal kills every process that still runs (SIGKILL, even when
+/// the test failed) and writes each process's output to the test output, so a failing test shows what the hosts did.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    /// <summary>Bound on a silo reaching Active or a gateway answering ready (cold start of a .NET host on 2 cores).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
+
+    private readonly ITestOutputHelper _output;
+    private readonly List<ClusterProcess> _processes = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    private ProcessCluster(ITestOutputHelper output, string connectionString, string clusterId)
+    {
+        _output = output;
+        ConnectionString = connectionString;
+        ClusterId = clusterId;
+    }
+
+    /// <summary>Npgsql connection string of the cluster's database (what the hosts get as <c>ConnectionStrings__Cluster</c>).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The cluster id (<c>Cluster__ClusterId</c>).</summary>
+    public string ClusterId { get; }
+
+    /// <summary>Creates a fresh database on <paramref name="postgres"/> and a unique cluster id named after <paramref name="name"/>.</summary>
+    public static async Task<ProcessCluster> CreateAsync(ITestOutputHelper output, PostgresServer postgres, string name)
+    {
+        ArgumentNullException.ThrowIfNull(postgres);
+        _ = HostBinaries.SiloDll;
+        _ = HostBinaries.GatewayDll;
+        var connectionString = await postgres.CreateDatabaseAsync(name).ConfigureAwait(false);
+        var clusterId = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
+        output.WriteLine($"cluster {clusterId} on {new NpgsqlConnectionStringBuilder(connectionString).Database}");
+        return new ProcessCluster(output, connectionString, clusterId);
+    }
+
+    /// <summary>Starts a silo and waits until its membership row is Active.</summary>
+    public async Task<ClusterProcess> StartSiloAsync(string name)
+    {
+        int port = FreePort();
+        var silo = Launch(ProcessKind.Silo, name, port, HostBinaries.SiloDll, new Dictionary<string, string>
+        {
+            ["Silo__SiloName"] = name,
+            ["Silo__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Silo__ListenAddress"] = "127.0.0.1",
+            ["Silo__AdvertisedAddress"] = "127.0.0.1",
+        });
+        var row = await WaitForSiloStatusAsync("silo start", silo, StartTimeout, SiloStatus.Active).ConfigureAwait(false);
+        Log($"{silo} is Active as {row.SiloAddress}");
+        return silo;
+    }
+
+    /// <summary>Starts a gateway and waits until its <c>/health</c> answers 200 (ready).</summary>
+    public async Task<ClusterProcess> StartGatewayAsync(string name)
+    {
+        int port = FreePort();
+        var gateway = Launch(ProcessKind.Gateway, name, port, HostBinaries.GatewayDll, new Dictionary<string, string>
+        {
+            ["Gateway__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Gateway__BindAddress"] = "127.0.0.1",
+        });
+        // Ready = 200 (healthy or degraded): right after start-up the latency window may still hold JIT-slow samples.
+        var ready = await Poll.UntilAsync(
+            "gateway start", gateway.ToString(), "GET /health 200 (ready)", _ => ReadHealthAsync(gateway),
+            h => h.StatusCode == HttpStatusCode.OK || gateway.HasExited, StartTimeout).ConfigureAwait(false);
+        if (gateway.HasExited)
+        {
+            throw new InvalidOperationException($"[gateway start] {gateway} exited with {gateway.ExitCode} before it was ready.");
+        }
+
+        Log($"{gateway} is ready: {ready}");
+        return gateway;
+    }
+
+    /// <summary>The membership rows of this cluster (empty while the table does not exist yet).</summary>
+    public async Task<IReadOnlyList<MembershipRow>> ReadMembershipAsync(CancellationToken cancellationToken = default)
+    {
+        const string sql = "SELECT address, port, generation, silo_name, status FROM switchboard_membership WHERE cluster_id = @cluster ORDER BY port, generation";
+        return await QueryAsync(sql, r => new MembershipRow(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3), (SiloStatus)r.GetInt32(4)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>connection</c> rows of this cluster's grain directory (empty while the table does not exist yet).</summary>
+    public async Task<IReadOnlyList<DirectoryRow>> ReadDirectoryAsync(CancellationToken cancellationToken = default)
+    {
+        const string sql = "SELECT grain_key, silo, activation_id::text FROM switchboard_grain_directory WHERE cluster_id = @cluster AND grain_type = 'connection' ORDER BY grain_key";
+        return await QueryAsync(sql, r => new DirectoryRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? string.Empty : r.GetString(2)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The newest membership row of <paramref name="silo"/> (its port; the highest generation), or null.</summary>
+    public async Task<MembershipRow?> ReadSiloRowAsync(ClusterProcess silo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var rows = await ReadMembershipAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Where(r => r.Port == silo.Port).MaxBy(r => r.Generation);
+    }
+
+    /// <summary>Waits until <paramref name="silo"/>'s row has one of <paramref name="statuses"/>; fails early if a silo
+    /// that should become Active exits.</summary>
+    public Task<MembershipRow> WaitForSiloStatusAsync(string phase, ClusterProcess silo, TimeSpan timeout, params SiloStatus[] statuses)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        bool expectLive = statuses.Contains(SiloStatus.Active);
+        return Poll.UntilAsync(
+            phase,
+            silo.ToString(),
+            $"membership status {string.Join(" or ", statuses)}",
+            async ct =>
+            {
+                if (expectLive && silo.HasExited)
+                {
+                    throw new InvalidOperationException($"the process exited with {silo.ExitCode}");
+                }
+
+                return await ReadSiloRowAsync(silo, ct).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException("no membership row yet");
+            },
+            row => statuses.Contains(row.Status),
+            timeout);
+    }
+
+    /// <summary>One <c>GET /health</c> of <paramref name="gateway"/>; a failed request is a reading with an error, not an exception.</summary>
+    public async Task<HealthReading> ReadHealthAsync(ClusterProcess gateway, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(gateway.BaseAddress, "health"), cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return HealthReading.Parse(response.StatusCode, body);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new HealthReading(null, null, -1, 0, false, [], string.Empty, $"{exception.GetType().Name}: {exception.Message}");
+        }
+    }
+
+    /// <summary>Writes a timestamped line to the test output.</summary>
+    public void Log(string line)
+    {
+        try
+        {
+            _output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The test has finished.
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        // Kill first (all of them, before waiting on any), so no process outlives the test even if a dump fails.
+        foreach (var process in _processes)
+        {
+            try
+            {
+                process.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
+        foreach (var process in _processes)
+        {
+            try
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+                Log(process.Tail());
+            }
+            catch (Exception exception)
+            {
+                // Disposal must not hide the test's own failure.
+                Log($"disposing {process} failed: {exception}");
+            }
+        }
+
+        _http.Dispose();
+    }
+
+    private ClusterProcess Launch(ProcessKind kind, string name, int port, string dll, Dictionary<string, string> environment)
+    {
+        environment["Cluster__Membership"] = "Postgres";
+        environment["ConnectionStrings__Cluster"] = ConnectionString;
+        environment["Cluster__ClusterId"] = ClusterId;
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var process = ClusterProcess.Start(kind, name, port, dll, environment);
+        _processes.Add(process);
+        Log($"started {process}");
+        return process;
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("cluster", ClusterId);
+        var rows = new List<T>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(map(reader));
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The first silo creates the schema; before that the cluster simply has no rows.
+        }
+
+        return rows;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,57 @@
+using Switchboard.Cluster.Tests.Harness;
+using Switchboard.TestInfrastructure;
+using Xunit.Abstractions;
+
+namespace Switchboard.Cluster.Tests;
+
+/// <summary>A silo joins a running cluster: calls that start afterwards are placed on it too, and the running calls do
+/// not notice.</summary>
+public sealed class SiloScaleOutTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Cluster_SiloAdded_NewCallsPlacedOnIt()
+    {
+        const int Calls = 10;
+        var postgres = await PostgresServer.SharedAsync();
+        await using var cluster = await ProcessCluster.CreateAsync(output, postgres, "scaleout");
+        var silo1 = await cluster.StartSiloAsync("silo1");
+        var gateway = await cluster.StartGatewayAsync("gateway1");
+
+        var first = CallLoad.Start(gateway, Calls, TimeSpan.FromSeconds(14));
+        await CallLoad.WaitAllEchoingAsync(first, "first calls start");
+        var firstPlacement = await CallLoad.WaitPlacedAsync(cluster, first, "first calls placed");
+
+        long joinStarted = TimeProvider.System.GetTimestamp();
+        var silo2 = await cluster.StartSiloAsync("silo2");
+        var members = await cluster.ReadMembershipAsync();
+        var silo2Address = Placement.AddressOf(members, silo2);
+
+        // The new silo is in the table; let the cluster see it (its health report reaches the health grain) before
+        // placing new calls. Not asserted: only where the new calls land is the target.
+        var seen = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.SiloNodes >= 2, TimeSpan.FromSeconds(15));
+        cluster.Log($"/health after silo2 joined ({seen.Elapsed.TotalMilliseconds:F0} ms): {seen.Value}");
+
+        var second = CallLoad.Start(gateway, Calls, TimeSpan.FromSeconds(6));
+        await CallLoad.WaitAllEchoingAsync(second, "second calls start");
+        var secondPlacement = await CallLoad.WaitPlacedAsync(cluster, second, "second calls placed");
+        int onNewSilo = secondPlacement.Count(r => r.Silo == silo2Address);
+        cluster.Log($"first calls: {string.Join(", ", firstPlacement.GroupBy(r => r.Silo).Select(g => $"{g.Key}={g.Count()}"))}");
+        cluster.Log($"second calls: {string.Join(", ", secondPlacement.GroupBy(r => r.Silo).Select(g => $"{g.Key}={g.Count()}"))}");
+
+        var firstSummary = await TestWait.CompletesAsync(first.Completion, "the first calls", TimeSpan.FromSeconds(60));
+        var secondSummary = await TestWait.CompletesAsync(second.Completion, "the second calls", TimeSpan.FromSeconds(60));
+        cluster.Log(firstSummary.ToText());
+        cluster.Log(CallLoad.Describe(firstSummary.CallResults, joinStarted));
+        cluster.Log(secondSummary.ToText());
+        cluster.Log(CallLoad.Describe(secondSummary.CallResults));
+        cluster.Log($"FIGURES silo added: {onNewSilo}/{Calls} new calls on {silo2Address}; first run exit {firstSummary.ExitCode} "
+            + $"(lost {firstSummary.Lost}, closes {firstSummary.ServerCloses}, longest gap {firstSummary.LongestEchoGapMs:F0} ms); second run exit {secondSummary.ExitCode}");
+
+        Assert.True(onNewSilo > 0,
+            $"[placement] expected some of the {Calls} calls started after silo2 joined on silo2 ({silo2Address}); actual: "
+            + string.Join(", ", secondPlacement));
+        Assert.True(firstSummary.ExitCode == 0, $"[scale-out] the calls running while silo2 joined: expected all complete without loss; actual:{Environment.NewLine}{firstSummary.ToText()}");
+        Assert.True(secondSummary.ExitCode == 0, $"[scale-out] the calls started after silo2 joined: expected all complete without loss; actual:{Environment.NewLine}{secondSummary.ToText()}");
+        Assert.False(silo1.HasExited, $"[scale-out] {silo1} exited with {silo1.ExitCode}");
+    }
+}

@@ -24,6 +24,41 @@ public sealed class EchoMatcherTests
     }
 
     [Fact]
+    public void OnEcho_ALaterFrameAfterALostRun_CountsTheRunAsLostNotMismatched()
+    {
+        var matcher = Create(frames: 4);
+        var frames = Enumerable.Range(0, 4).Select(i => Frame0(matcher, i)).ToArray();
+        for (var i = 0; i < 4; i++)
+        {
+            matcher.RecordSent(i);
+        }
+
+        matcher.OnEcho(frames[0]);
+        matcher.OnEcho(frames[3]);
+
+        Assert.Equal(0, matcher.MismatchedBytes);
+        Assert.Equal(2 * Frame, matcher.SkippedBytes);
+        Assert.Equal(2 * Frame, matcher.Lost);
+    }
+
+    [Fact]
+    public void OnEcho_AnEarlierFrameAfterALaterOne_CountsReorderingAsMismatched()
+    {
+        var matcher = Create(frames: 4);
+        var frames = Enumerable.Range(0, 4).Select(i => Frame0(matcher, i)).ToArray();
+        for (var i = 0; i < 4; i++)
+        {
+            matcher.RecordSent(i);
+        }
+
+        matcher.OnEcho(frames[0]);
+        matcher.OnEcho(frames[2]);
+        matcher.OnEcho(frames[1]);
+
+        Assert.True(matcher.MismatchedBytes > 0, "a frame echoed after a later one is reordering, not loss");
+    }
+
+    [Fact]
     public void OnEcho_MoreThanSent_CountsExtraAsMismatchedWithoutRoundTrip()
     {
         var matcher = Create(frames: 2);

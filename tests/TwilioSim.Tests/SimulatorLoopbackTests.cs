@@ -80,16 +80,17 @@ public sealed class SimulatorLoopbackTests
     }
 
     [Fact]
-    public async Task RunAsync_ServerDropsFrames_CountsLostBytes()
+    public async Task RunAsync_ServerDropsFrames_CountsLostBytesNotMismatches()
     {
         await using var server = await TwilioEchoServer.StartAsync(EchoServerBehavior.DropEveryFifth);
 
         var summary = await Simulator.RunAsync(Options(server, calls: 1, seconds: 1, drain: 0.5), CancellationToken.None);
 
-        // 50 frames sent, every 5th dropped: 10 frames never echoed and everything after the first drop mismatches.
+        // 50 frames sent, every 5th dropped: 10 frames never echoed; the echo after each drop is recognised as later
+        // audio in order (a skipped run), so nothing counts as mismatched.
         Assert.Equal(50 * 160, summary.BytesSent);
         Assert.Equal(10 * 160, summary.Lost);
-        Assert.True(summary.Mismatched > 0, "echoes after a dropped frame are misaligned with the sent stream");
+        Assert.Equal(0, summary.Mismatched);
         Assert.Equal(1, summary.ExitCode);
     }
 

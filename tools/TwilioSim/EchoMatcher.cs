@@ -21,7 +21,11 @@ internal sealed class EchoMatcher
     private readonly int _frameBytes;
     private readonly long[] _sentAt;
     private readonly long[] _echoedAt;
+    /// <summary>Longest lost run recognised as a skip: 10 s of 8 kHz μ-law (a failover holds at most 5 s).</summary>
+    private const long MaxSkipBytes = 80_000;
+
     private readonly LatencyHistogram _histogram;
+    private long _position;
     private readonly TimeProvider _timeProvider;
     private long _lastEchoAt;
     private long _streamEndedAt;
@@ -54,14 +58,19 @@ internal sealed class EchoMatcher
     /// <summary>Outbound bytes received so far (including mismatched ones).</summary>
     public long BytesEchoed { get; private set; }
 
-    /// <summary>Echoed bytes that differ from what was sent at that offset, or that exceed what was sent.</summary>
+    /// <summary>Echoed bytes that differ from what was sent at that offset, or that exceed what was sent, and that are not
+    /// explained by a skipped (lost) run: reordering, duplication or corruption.</summary>
     public long MismatchedBytes { get; private set; }
 
     /// <summary>Round trips measured by this matcher.</summary>
     public long RoundTrips { get; private set; }
 
-    /// <summary>Sent bytes not (yet) echoed.</summary>
-    public long Lost => Math.Max(0, BytesSent - BytesEchoed);
+    /// <summary>Sent bytes skipped by the echo: a run of audio that never came back, after which the echo continued with
+    /// later audio, in order (e.g. frames lost with a silo that died). Counted in <see cref="Lost"/>, never as mismatched.</summary>
+    public long SkippedBytes { get; private set; }
+
+    /// <summary>Sent bytes not (yet) echoed: the skipped runs plus the tail not echoed yet.</summary>
+    public long Lost => Math.Max(0, BytesSent - _position) + SkippedBytes;
 
     /// <summary>Whether streaming is over: every frame was sent, or <see cref="EndStreaming"/> was called.</summary>
     public bool StreamingEnded => _streamEndedAt != 0;
@@ -174,7 +183,18 @@ internal sealed class EchoMatcher
         }
 
         _lastEchoAt = now;
-        long start = BytesEchoed;
+        BytesEchoed += payload.Length;
+
+        // In order, possibly after a lost run: the payload is the audio at the expected offset, or, when it is not, the
+        // audio a little later (within MaxSkipBytes). Anything else (reordered, duplicated, corrupt) is compared
+        // byte by byte at the expected offset and counted as mismatched.
+        long start = _position;
+        if (!MatchesAt(start, payload) && FindAhead(payload) is long later)
+        {
+            SkippedBytes += later - start;
+            start = later;
+        }
+
         long end = start + payload.Length;
         long comparable = Math.Min(end, BytesSent) - start;
         if (comparable < payload.Length)
@@ -210,7 +230,7 @@ internal sealed class EchoMatcher
             _echoedAt[f] = now;
         }
 
-        BytesEchoed = end;
+        _position = end;
         if (end > BytesSent)
         {
             return null;
@@ -221,6 +241,50 @@ internal sealed class EchoMatcher
         _histogram.Record(rtt);
         RoundTrips++;
         return rtt;
+    }
+
+    private bool MatchesAt(long offset, ReadOnlySpan<byte> payload)
+    {
+        if (offset + payload.Length > BytesSent)
+        {
+            return false;
+        }
+
+        var audio = _audio.Span;
+        for (int i = 0; i < payload.Length;)
+        {
+            int audioIndex = (int)((offset + i) % audio.Length);
+            int count = Math.Min(payload.Length - i, audio.Length - audioIndex);
+            if (!audio.Slice(audioIndex, count).SequenceEqual(payload.Slice(i, count)))
+            {
+                return false;
+            }
+
+            i += count;
+        }
+
+        return true;
+    }
+
+    private long? FindAhead(ReadOnlySpan<byte> payload)
+    {
+        // Only payloads long enough to identify a position (a few frames' worth of the looped audio would repeat).
+        if (payload.Length < 16)
+        {
+            return null;
+        }
+
+        var audio = _audio.Span;
+        long last = Math.Min(BytesSent - payload.Length, _position + MaxSkipBytes);
+        for (long offset = _position + 1; offset <= last; offset++)
+        {
+            if (audio[(int)(offset % audio.Length)] == payload[0] && MatchesAt(offset, payload))
+            {
+                return offset;
+            }
+        }
+
+        return null;
     }
 
     private void CloseStreaming(long now)

@@ -168,6 +168,30 @@ public sealed class EchoMatcherTests
     }
 
     [Fact]
+    public void EchoResumedAfter_FramesAtTheInstantLost_IsTimeUntilTheFirstLaterFrameCameBack()
+    {
+        var matcher = Create(frames: 10);
+        var audio = AllFrames(matcher, 10);
+        matcher.RecordSent(0);
+        long instant = _time.GetTimestamp() + 1; // "the kill", just after frame 0 left
+        for (int i = 1; i <= 4; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(20));
+            matcher.RecordSent(i);
+        }
+
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        matcher.OnEcho(audio.AsSpan(0, Frame));             // frame 0 came back; frames 1-2 died with the silo
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        matcher.OnEcho(audio.AsSpan(3 * Frame, 2 * Frame)); // frames 3-4, in order, at +480 ms
+
+        Assert.Equal(2 * Frame, matcher.SkippedBytes);
+        var resumed = matcher.EchoResumedAfter(instant);
+        Assert.NotNull(resumed);
+        Assert.InRange(resumed.Value, TimeSpan.FromMilliseconds(480) - TimeSpan.FromTicks(1), TimeSpan.FromMilliseconds(480));
+    }
+
+    [Fact]
     public void LongestGap_StallWhileStreaming_IsLongestIntervalBetweenEchoes()
     {
         var matcher = Create(frames: 10);

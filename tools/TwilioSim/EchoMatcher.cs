@@ -152,20 +152,22 @@ internal sealed class EchoMatcher
 
     /// <summary>
     /// How long after <paramref name="instant"/> (a timestamp of this matcher's clock) the echo resumed: the time from
-    /// the instant until the first frame sent at or after it was completely echoed. Because echoes are in order, that
-    /// frame's echo also means everything sent before the instant came back. Null when no frame was sent at or after
-    /// the instant, or that frame has not been echoed (yet).
+    /// the instant until the first frame sent at or after it was completely echoed. Frames lost at the instant (a
+    /// skipped run) are passed over: the echo resumed with the first later frame that came back. Echoes are in order,
+    /// so that frame is also the earliest echoed. Null when no frame sent at or after the instant has been echoed (yet).
     /// </summary>
     public TimeSpan? EchoResumedAfter(long instant)
     {
         int sent = (int)(BytesSent / _frameBytes);
-        int first = FirstSentAtOrAfter(instant, sent);
-        if (first >= sent || _echoedAt[first] == 0)
+        for (int f = FirstSentAtOrAfter(instant, sent); f < sent; f++)
         {
-            return null;
+            if (_echoedAt[f] != 0)
+            {
+                return _timeProvider.GetElapsedTime(instant, _echoedAt[f]);
+            }
         }
 
-        return _timeProvider.GetElapsedTime(instant, _echoedAt[first]);
+        return null;
     }
 
     /// <summary>Accounts for one outbound payload; returns the round trip it completed, if any.</summary>

@@ -19,8 +19,10 @@ namespace Switchboard.Grains.Connection;
 /// silo continue the call after this one is lost. Invariants: nothing is stored before a <c>start</c> was accepted; the
 /// checkpoint is written, awaited inside the turn, when <c>Start</c> is accepted and whenever the call enters a final
 /// state; otherwise the heartbeat tick writes it when <see cref="ConnectionSession.Changes"/> moved since the last write,
-/// at most every <see cref="ConnectionGrainOptions.CheckpointPeriod"/>; a graceful deactivation writes it if anything
-/// changed; the deactivation that follows the retention period clears it.</para>
+/// at most every <see cref="ConnectionGrainOptions.CheckpointPeriod"/>, without holding the turn (a slow or unreachable
+/// store must not stall the call's media behind it); a graceful deactivation writes it if anything changed; the
+/// deactivation that follows the retention period clears it. One write at a time: every other write first waits for a
+/// periodic one in flight, because each write carries the ETag the previous one returned.</para>
 /// <para>Restore: <see cref="OnActivateAsync"/> reads the checkpoint and resumes the call
 /// (<see cref="ConnectionSession.RestoreAsync"/>); the heartbeat timer is re-armed for a live call, and for an ended one
 /// too, because its retention must still run out and clear the record.</para>
@@ -49,6 +51,9 @@ public sealed class ConnectionGrain(
     private bool _finalWritten;
     private bool _retentionElapsed;
     private bool _steppedDown;
+    private Task _periodicWrite = Task.CompletedTask;
+
+    private const string PeriodicTrigger = "periodic";
 
     private ConnectionSession Session => _session ?? throw new InvalidOperationException("The connection grain is not activated.");
 
@@ -87,6 +92,7 @@ public sealed class ConnectionGrain(
     {
         _timer?.Dispose();
         _timer = null;
+        await PeriodicWriteDone();
         if (_steppedDown || _checkpoint is null)
         {
             return;
@@ -191,6 +197,13 @@ public sealed class ConnectionGrain(
         }
     }
 
+    // Every write carries the ETag the previous one returned, so no write may overlap a periodic one still in flight.
+    // That write handles and logs its own outcome; only its completion matters here.
+    private Task PeriodicWriteDone()
+        => _periodicWrite.IsCompleted
+            ? Task.CompletedTask
+            : _periodicWrite.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+
     private void ArmTimer()
     {
         var period = options.Value.HeartbeatCheckPeriod;
@@ -212,14 +225,22 @@ public sealed class ConnectionGrain(
         {
             await WriteCheckpointAsync("final state", cancellationToken);
         }
-        else if (IsDirty && timeProvider.GetElapsedTime(_lastWriteAt) >= options.Value.CheckpointPeriod)
+        else if (IsDirty && _periodicWrite.IsCompleted && timeProvider.GetElapsedTime(_lastWriteAt) >= options.Value.CheckpointPeriod)
         {
-            await WriteCheckpointAsync("periodic", cancellationToken);
+            // Not awaited, so media keeps flowing while the store is slow or down. Its continuations still run on this
+            // activation's scheduler, one at a time with the grain's turns; the timer's token is not passed because
+            // disposing the timer must not cancel a write that deactivation will wait for.
+            _periodicWrite = WriteCheckpointAsync(PeriodicTrigger, CancellationToken.None);
         }
     }
 
     private async Task WriteCheckpointAsync(string trigger, CancellationToken cancellationToken)
     {
+        if (trigger != PeriodicTrigger)
+        {
+            await PeriodicWriteDone();
+        }
+
         var session = Session;
         var state = _checkpoint!;
         var changes = session.Changes;

@@ -18,7 +18,8 @@ namespace Switchboard.Runtime.Catalog;
 ///   a waiting exclusive item also blocks later read-only items, so nothing starves.
 /// - No request starts before OnActivateAsync completed. If activation fails, every waiting request fails with that
 ///   exception and the activation leaves the catalog; the next message creates a fresh one.
-/// - Deactivation starts only with nothing running. From then on arriving messages are held and, once the activation has
+/// - Deactivation starts only with nothing running (and, when the silo is shutting down, no message waiting: a hand-off
+///   processes what already arrived). From then on arriving messages are held and, once the activation has
 ///   left the catalog, re-delivered, which creates the next activation: there are never two live activations of one id.
 /// Failure modes: a turn that never completes holds the activation forever (callers time out, idle collection skips it);
 /// OnActivate/OnDeactivate are bounded by their timeouts but keep running in the background if they ignore cancellation.
@@ -208,7 +209,7 @@ internal sealed class GrainActivation : IGrainContext
             return;
         }
 
-        if (_deactivationRequested is { } reason)
+        if (_deactivationRequested is { } reason && !(reason == DeactivationReason.ShuttingDown && HasWaitingMessageLocked()))
         {
             if (_runningExclusive + _runningReadOnly + _runningInterleaved == 0)
             {
@@ -236,6 +237,22 @@ internal sealed class GrainActivation : IGrainContext
 
             node = next;
         }
+    }
+
+    // A silo handing its grains off lets each process the messages it already received, in order, before it leaves:
+    // its peers stopped sending here first, so nothing is left to forward that could overtake their held messages.
+    // Other deactivations hold the waiting messages for the next activation.
+    private bool HasWaitingMessageLocked()
+    {
+        foreach (var item in _waiting)
+        {
+            if (item.Message is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool CanStartLocked(WorkItem item)

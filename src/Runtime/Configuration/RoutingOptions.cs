@@ -20,6 +20,11 @@ public sealed class RoutingOptions
     /// <summary>Timeout of the direct probe used to tell a transient disconnect from a dead silo. Default 500 ms.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a stopping silo waits for its peers to acknowledge that it is leaving before it hands its grains
+    /// off. Each acknowledgement follows everything that peer sent before it, so waiting for them means the grains
+    /// process, in order, every message already on its way. Default 1 s (a healthy peer answers in a round trip).</summary>
+    public TimeSpan LeaveAcknowledgeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a stopping silo keeps forwarding stray messages after its grains were handed off. Default 2 s.</summary>
     public TimeSpan ShutdownDrainTime { get; set; } = TimeSpan.FromSeconds(2);
 

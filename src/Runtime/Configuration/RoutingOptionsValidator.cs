@@ -17,6 +17,7 @@ internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
         Positive(failures, "RetryDelay", options.RetryDelay);
         Positive(failures, "ProbeTimeout", options.ProbeTimeout);
         Positive(failures, "RouteIdleTimeout", options.RouteIdleTimeout);
+        Positive(failures, "LeaveAcknowledgeTimeout", options.LeaveAcknowledgeTimeout);
         if (options.ShutdownDrainTime < TimeSpan.Zero)
         {
             failures.Add($"Routing:ShutdownDrainTime must not be negative; got {options.ShutdownDrainTime}.");

@@ -66,7 +66,10 @@ internal sealed class ClusterSiloHostedService(
         logger.ClusterSiloLeaving(address, catalog.Count);
         await membership.ShutdownAsync(cancellationToken).ConfigureAwait(false);
         router.BeginLocalShutdown();
-        connections.AnnounceLeaving();
+        // Once every peer has answered, nothing addressed to this silo is still on the wire: the grains then process
+        // what they already received (deactivation on shutdown drains each mailbox first) and nothing arrives after
+        // them that would have to be forwarded, which is what could overtake the callers' own held messages.
+        await connections.AnnounceLeavingAsync(routingOptions.Value.LeaveAcknowledgeTimeout, cancellationToken).ConfigureAwait(false);
         await catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await membership.LeaveAsync(cancellationToken).ConfigureAwait(false);

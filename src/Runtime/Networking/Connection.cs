@@ -48,12 +48,26 @@ internal sealed class Connection
         SenderId = string.Empty,
     };
 
+    // Queued like a message (not a control frame) when the peer says it is leaving: the writer turns it into a GoAwayAck
+    // frame, so the ack leaves after every message queued before it. Never counted as sent or dropped.
+    private static readonly Message GoAwayAckMarker = new()
+    {
+        Kind = MessageKind.OneWay,
+        RequestId = 0,
+        Target = new GrainId("sys.goaway-ack", string.Empty),
+        InterfaceId = 0,
+        MethodId = 0,
+        Body = ReadOnlyMemory<byte>.Empty,
+        SenderId = string.Empty,
+    };
+
     private readonly ConnectionManager _owner;
     private readonly Channel<Message> _outbound;
     private readonly ConcurrentQueue<ControlFrame> _control = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _pings = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _goAwayAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Utf8StringCache _strings = new(64);
 
     // Sized for hundreds of concurrent calls per connection, each repeating its key ~50 times a second.
@@ -131,8 +145,19 @@ internal sealed class Connection
 
     public void StartInbound(Socket socket) => _ = Task.Run(() => RunAsync(target: null, socket));
 
-    /// <summary>Tells the peer to stop sending here (this node is leaving); queued behind nothing, like a pong.</summary>
-    public void SendGoAway() => EnqueueControl(new ControlFrame(FrameType.GoAway, 0));
+    /// <summary>Tells the peer to stop sending here (this node is leaving); queued behind nothing, like a pong. The task
+    /// completes when the peer's <see cref="FrameType.GoAwayAck"/> arrives, i.e. when every message it sent on this
+    /// connection before hearing it has been received, or when the connection closes (nothing more can arrive).</summary>
+    public Task SendGoAwayAsync()
+    {
+        EnqueueControl(new ControlFrame(FrameType.GoAway, 0));
+        if (IsClosed)
+        {
+            _goAwayAcknowledged.TrySetResult();
+        }
+
+        return _goAwayAcknowledged.Task;
+    }
 
     /// <summary>Sends a ping and waits for its pong. False on timeout or when the connection closes first.</summary>
     public async Task<bool> PingAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -230,7 +255,7 @@ internal sealed class Connection
         // Both loops have stopped: from here on this is the queue's only reader.
         while (_outbound.Reader.TryRead(out var message))
         {
-            if (!ReferenceEquals(message, WakeUp))
+            if (!ReferenceEquals(message, WakeUp) && !ReferenceEquals(message, GoAwayAckMarker))
             {
                 _dropped++;
             }
@@ -457,6 +482,13 @@ internal sealed class Connection
                         continue;
                     }
 
+                    if (ReferenceEquals(message, GoAwayAckMarker))
+                    {
+                        MessageFrameCodec.WritePing(output, FrameType.GoAwayAck, 0);
+                        pendingFrames++;
+                        continue;
+                    }
+
                     MessageFrameCodec.WriteMessage(output, message);
                     pendingMessages++;
                     pendingFrames++;
@@ -583,7 +615,16 @@ internal sealed class Connection
 
                 break;
             case FrameType.GoAway:
+                // Stop routing to the peer first, then acknowledge behind whatever is already queued.
                 _owner.OnPeerLeaving(RemoteNodeId!);
+                if (!_outbound.Writer.TryWrite(GoAwayAckMarker))
+                {
+                    _ = QueueGoAwayAckAsync();
+                }
+
+                break;
+            case FrameType.GoAwayAck:
+                _goAwayAcknowledged.TrySetResult();
                 break;
             case FrameType.HelloRefuse when Direction == ConnectionDirection.Inbound && _framesReceived == 1:
                 // The dialler checked our accept and refused it (it meant a previous generation of this endpoint).
@@ -606,8 +647,21 @@ internal sealed class Connection
         _outbound.Writer.TryWrite(WakeUp);
     }
 
+    // The queue was full: wait for room (nothing new joins it, the peer is leaving). A closed connection needs no ack.
+    private async Task QueueGoAwayAckAsync()
+    {
+        try
+        {
+            await _outbound.Writer.WriteAsync(GoAwayAckMarker, _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or OperationCanceledException)
+        {
+        }
+    }
+
     private void FailPendingPings()
     {
+        _goAwayAcknowledged.TrySetResult();
         foreach (var ping in _pings)
         {
             ping.Value.TrySetResult(false);

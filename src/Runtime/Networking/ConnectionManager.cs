@@ -364,17 +364,24 @@ internal sealed class ConnectionManager : IClusterConnections, IClusterConnectiv
     /// <inheritdoc />
     public bool IsConnected(string nodeId) => _routes.TryGetValue(nodeId, out var connection) && !connection.IsClosed && connection.IsEstablished;
 
-    /// <summary>Graceful shutdown: asks every connected node to stop sending here. Replies to requests they already
-    /// sent still go out; the connections close when this manager is disposed.</summary>
-    public void AnnounceLeaving()
+    /// <summary>Graceful shutdown: asks every connected node to stop sending here, then waits until each has answered on
+    /// every connection (its answer follows everything it sent before, so once all are in, no message to this node is
+    /// still on the wire) or <paramref name="timeout"/> passes. Returns how many connections did not answer in time.
+    /// Replies to requests peers already sent still go out; the connections close when this manager is disposed.</summary>
+    public async Task<int> AnnounceLeavingAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        foreach (var connection in _connections.Keys)
+        var answers = _connections.Keys.Where(c => !c.IsClosed).Select(c => c.SendGoAwayAsync()).ToList();
+        try
         {
-            if (!connection.IsClosed)
-            {
-                connection.SendGoAway();
-            }
+            await Task.WhenAll(answers).WaitAsync(timeout, TimeProvider, cancellationToken).ConfigureAwait(false);
         }
+        catch (TimeoutException)
+        {
+        }
+
+        var missing = answers.Count(a => !a.IsCompleted);
+        _logger.LeavingAnnounced(answers.Count, missing);
+        return missing;
     }
 
     /// <summary>The peer announced it is leaving: route nothing more to it.</summary>

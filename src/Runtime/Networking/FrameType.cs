@@ -24,4 +24,8 @@ internal enum FrameType : byte
     /// <summary>"I am leaving, stop sending me messages" (graceful silo shutdown). Ping-shaped (an unused 8-byte id),
     /// so it travels in the control queue. The connection stays open for reading until the sender closes it.</summary>
     GoAway = 7,
+
+    /// <summary>The answer to <see cref="GoAway"/>, written in message order: every message this side queued on the
+    /// connection before it has been written ahead of it, and nothing more will be. Ping-shaped (id 0).</summary>
+    GoAwayAck = 8,
 }

@@ -144,12 +144,13 @@ internal static class MessageFrameCodec
         writer.Advance(LengthPrefixBytes + 1 + position);
     }
 
-    /// <summary>Writes a <see cref="FrameType.Ping"/>, <see cref="FrameType.Pong"/> or <see cref="FrameType.GoAway"/> frame.</summary>
+    /// <summary>Writes a <see cref="FrameType.Ping"/>, <see cref="FrameType.Pong"/>, <see cref="FrameType.GoAway"/> or
+    /// <see cref="FrameType.GoAwayAck"/> frame.</summary>
     public static void WritePing(IBufferWriter<byte> writer, FrameType type, long id)
     {
-        if (type is not (FrameType.Ping or FrameType.Pong or FrameType.GoAway))
+        if (type is not (FrameType.Ping or FrameType.Pong or FrameType.GoAway or FrameType.GoAwayAck))
         {
-            throw new ArgumentOutOfRangeException(nameof(type), type, "Only ping, pong and go-away frames carry an id.");
+            throw new ArgumentOutOfRangeException(nameof(type), type, "Only ping, pong, go-away and go-away-ack frames carry an id.");
         }
 
         var span = BeginFrame(writer, type, PingPayloadBytes);
@@ -256,6 +257,7 @@ internal static class MessageFrameCodec
             FrameType.Ping => Frame.ForPing(FrameType.Ping, DecodePingId(payload)),
             FrameType.Pong => Frame.ForPing(FrameType.Pong, DecodePingId(payload)),
             FrameType.GoAway => Frame.ForPing(FrameType.GoAway, DecodePingId(payload)),
+            FrameType.GoAwayAck => Frame.ForPing(FrameType.GoAwayAck, DecodePingId(payload)),
             var unknown => throw new ProtocolException($"Unknown frame type {(byte)unknown}."),
         };
     }

@@ -50,4 +50,8 @@ internal static partial class NetworkingLog
     [LoggerMessage(EventId = 3050, EventName = "PeerLeaving", Level = LogLevel.Information,
         Message = "Node {NodeId} announced it is leaving; nothing more is sent to it")]
     public static partial void PeerLeaving(this ILogger logger, string nodeId);
+
+    [LoggerMessage(EventId = 3051, EventName = "LeavingAnnounced", Level = LogLevel.Information,
+        Message = "Told {ConnectionCount} connections this node is leaving; {Unanswered} did not answer in time")]
+    public static partial void LeavingAnnounced(this ILogger logger, int connectionCount, int unanswered);
 }

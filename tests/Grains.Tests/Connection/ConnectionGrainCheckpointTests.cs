@@ -71,6 +71,34 @@ public sealed class ConnectionGrainCheckpointTests
     }
 
     [Fact]
+    public async Task Tick_StoreSlow_PeriodicWriteDoesNotHoldTheTurnAndTheNextWriteWaitsForIt()
+    {
+        var grain = await ActivateAsync();
+        await grain.Start(StartMessage(), _observer, "gw-1");
+        var slowStore = new TaskCompletionSource();
+        _states.WriteGate = slowStore.Task;
+        await grain.OnMedia(Media(2));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var tick = Timer.FireAsync();
+        var media = grain.OnMedia(Media(3));
+        var stop = grain.Stop(new StreamStop(4, "AC1", "CA1"));
+
+        Assert.True(tick.IsCompletedSuccessfully, "the tick must not wait for the store");
+        Assert.True(media.IsCompletedSuccessfully, "media must not wait for the store");
+        Assert.False(stop.IsCompleted, "the final write must wait for the periodic write in flight (one ETag at a time)");
+        Assert.Equal(1, _states.Writes);
+
+        slowStore.SetResult();
+        await stop;
+
+        Assert.Equal(3, _states.Writes);
+        Assert.Equal(0, _logger.Count(3402));
+        Assert.Equal(ConnectionState.Disconnected, Stored()!.State);
+        Assert.Equal(4, Stored()!.SequenceHighest);
+    }
+
+    [Fact]
     public async Task Activate_ReadFails_ActivationFailsWithStorageError()
     {
         _states.ReadFailure = new TimeoutException("store down");

@@ -21,6 +21,9 @@ internal sealed class FakePersistentStateFactory : IPersistentStateFactory
     /// <summary>When set, writes and clears throw it (wrapped as the real PersistentState does).</summary>
     public Exception? Failure { get; set; }
 
+    /// <summary>When set, writes wait for it before they take effect (a slow store).</summary>
+    public Task? WriteGate { get; set; }
+
     /// <summary>When set, reads throw it.</summary>
     public Exception? ReadFailure { get; set; }
 
@@ -69,6 +72,15 @@ internal sealed class FakePersistentStateFactory : IPersistentStateFactory
         }
 
         public Task WriteStateAsync(CancellationToken cancellationToken)
+            => store.WriteGate is { IsCompleted: false } gate ? WriteAfterAsync(gate) : Write();
+
+        private async Task WriteAfterAsync(Task gate)
+        {
+            await gate;
+            await Write();
+        }
+
+        private Task Write()
         {
             if (store.Failure is { } failure)
             {

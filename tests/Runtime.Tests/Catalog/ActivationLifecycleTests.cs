@@ -184,6 +184,26 @@ public sealed class ActivationLifecycleTests(ITestOutputHelper output) : SiloFix
     }
 
     [Fact]
+    public async Task Shutdown_MessagesWaitingInTheMailbox_ProcessedInOrderByTheOldActivationBeforeItLeaves()
+    {
+        var grain = Grains.GetGrain<ITestGrain>("handoff");
+        var blocked = grain.Block("handoff-gate");
+        await TestWait.UntilAsync(() => Probe.Entered("handoff-gate") == 1, "Block entered the grain");
+        var waiting = Enumerable.Range(0, 20).Select(grain.Enter).ToArray();
+        await TestWait.UntilAsync(() => ActivationOf("rt-test", "handoff").RunningCount >= 21, "20 calls waiting in the mailbox behind Block");
+
+        var shutdown = Catalog.DeactivateAllAsync(CancellationToken.None);
+        Probe.Open("handoff-gate");
+        await TestWait.CompletesAsync(shutdown, "deactivation of every grain");
+
+        await TestWait.CompletesAsync(Task.WhenAll(waiting.Append(blocked)), "the waiting calls");
+
+        Assert.Equal(1, Probe.ActivationCount("handoff")); // served by the old activation, not re-delivered to a new one
+        var deactivation = Assert.Single(Probe.Deactivations);
+        Assert.Equal(DeactivationReason.ShuttingDown, deactivation.Reason);
+    }
+
+    [Fact]
     public async Task Shutdown_ActiveGrains_OnDeactivateRunsWithShuttingDown()
     {
         await Grains.GetGrain<ITestGrain>("a").Enter(1);

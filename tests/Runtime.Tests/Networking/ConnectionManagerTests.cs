@@ -256,8 +256,9 @@ public sealed class ConnectionManagerTests(ITestOutputHelper output)
         var leaving = new System.Collections.Concurrent.ConcurrentQueue<string>();
         b.Manager.PeerLeaving += leaving.Enqueue;
 
-        a.Manager.AnnounceLeaving();
+        var unanswered = await a.Manager.AnnounceLeavingAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
 
+        Assert.Equal(0, unanswered);
         await TestWait.UntilAsync(() => leaving.Count == 1, "b hears that a is leaving", () => b.Logs.Describe());
         Assert.Equal(a.Id, Assert.Single(leaving));
         Assert.False(b.Manager.TrySend(a.Id, TestMessages.OneWay(2, b.Id)), "nothing more is sent to a leaving node");
@@ -265,6 +266,29 @@ public sealed class ConnectionManagerTests(ITestOutputHelper output)
         await b.WaitForMessagesAsync(1);
         Assert.Equal(1, a.Received.Count);
         Assert.Empty(b.Disconnects);
+    }
+
+    [Fact]
+    public async Task ConnectionManager_AnnounceLeaving_AnswerArrivesAfterEveryMessageThePeerSentBefore()
+    {
+        const int count = 2_000;
+        await using var a = await TransportNode.StartSiloAsync(output, "a");
+        await using var b = await TransportNode.StartSiloAsync(output, "b");
+        Assert.True(b.Manager.TrySend(a.Id, TestMessages.OneWay(1, b.Id)));
+        await a.WaitForMessagesAsync(1);
+
+        // b keeps a burst queued towards a while a announces it is leaving.
+        var sent = 1;
+        for (var i = 2; i <= count && b.Manager.TrySend(a.Id, TestMessages.OneWay(i, b.Id)); i++)
+        {
+            sent = i;
+        }
+
+        var unanswered = await a.Manager.AnnounceLeavingAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(0, unanswered);
+        Assert.Equal(sent, a.Received.Count);
+        Assert.False(b.Manager.TrySend(a.Id, TestMessages.OneWay(count + 1, b.Id)), "nothing is sent after the answer");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Switchboard.Gateway.Health;
 
 /// <summary>
 /// Sends a <see cref="NodeReport"/> (role Gateway, open streams, latency samples gathered since the last report:
-/// ping round trips and grain-call times) to the health grain every HealthReportPeriod. A failed report is logged and
+/// WebSocket ping round trips) to the health grain every HealthReportPeriod. A failed report is logged and
 /// the samples are lost, never retried in a burst; the loop never ends because of a failure, only at shutdown.
 /// </summary>
 internal sealed class GatewayHealthReporter(

@@ -247,8 +247,10 @@ internal sealed class MediaStreamSession
             return;
         }
 
+        // Logged when slow, but not a health latency sample: call set-up includes the activation and a durable
+        // checkpoint write (a cold silo's first calls take a few hundred ms), while the health rule is about the live
+        // audio path, which the ping round trips measure.
         var elapsedMs = _timeProvider.GetElapsedTime(began).TotalMilliseconds;
-        _tracker.AddLatencySample(elapsedMs);
         CheckSpike("grain Start", elapsedMs);
         if (!result.Accepted)
         {
@@ -303,7 +305,7 @@ internal sealed class MediaStreamSession
         {
             var began = _timeProvider.GetTimestamp();
             await grain.Stop(stop).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
-            _tracker.AddLatencySample(_timeProvider.GetElapsedTime(began).TotalMilliseconds);
+            CheckSpike("grain Stop", _timeProvider.GetElapsedTime(began).TotalMilliseconds);
         }
         catch (Exception ex)
         {

@@ -4,7 +4,7 @@ namespace Switchboard.Gateway.MediaStreams;
 
 /// <summary>
 /// Process-wide counters of the media-stream sessions: open streams (for /health and the node report) and the
-/// latency samples (ping round trips, grain-call times) gathered since the last report. Sample storage is bounded:
+/// latency samples (WebSocket ping round trips: the live audio path) gathered since the last report. Sample storage is bounded:
 /// when nobody drains, the oldest samples are dropped.
 /// </summary>
 internal sealed class MediaStreamTracker

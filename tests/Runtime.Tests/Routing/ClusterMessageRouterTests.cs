@@ -66,14 +66,8 @@ public sealed class ClusterMessageRouterTests : IDisposable
             SendMedia(i);
         }
 
-        // Five seconds of retries: S1 never answers a probe, but membership has not declared it dead.
-        for (var step = 0; step < 50; step++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Yield();
-        }
-
-        await TestWait.UntilAsync(() => _connections.Probes >= 3, "the router probed S1 while waiting");
+        // Retries on fake time: S1 never answers a probe, but membership has not declared it dead.
+        await AdvanceUntilAsync(() => _connections.Probes >= 3, "the router probed S1 while waiting");
         Assert.Empty(_connections.SentTo(S2.ToString()));
         Assert.Equal(entry, _directory.Get(Call));
     }
@@ -168,9 +162,8 @@ public sealed class ClusterMessageRouterTests : IDisposable
 
         // The hand-off: S1's activation leaves the directory.
         await _directory.UnregisterAsync(entry, CancellationToken.None);
-        _time.Advance(TimeSpan.FromMilliseconds(100));
 
-        await TestWait.UntilAsync(() => _connections.SentTo(S2.ToString()).Count == 6, "media 1-6 reached S2",
+        await AdvanceUntilAsync(() => _connections.SentTo(S2.ToString()).Count == 6, "media 1-6 reached S2",
             () => $"{_connections.SentTo(S2.ToString()).Count} on S2");
         Assert.Equal(Enumerable.Range(1, 6), _connections.SentTo(S2.ToString()).Select(m => (int)m.Body.Span[0]));
         Assert.Single(_connections.SentTo(S1.ToString()));
@@ -184,9 +177,8 @@ public sealed class ClusterMessageRouterTests : IDisposable
         _connections.Disconnect(S1.ToString());
         SendMedia(1);
         _connections.Unreachable.TryRemove(S1.ToString(), out _);
-        _time.Advance(TimeSpan.FromMilliseconds(100));
 
-        await TestWait.UntilAsync(() => _connections.SentTo(S1.ToString()).Count == 1, "media 1 reached S1 after the probe", null);
+        await AdvanceUntilAsync(() => _connections.SentTo(S1.ToString()).Count == 1, "media 1 reached S1 after the probe");
         Assert.Empty(_connections.SentTo(S2.ToString()));
     }
 
@@ -251,5 +243,19 @@ public sealed class ClusterMessageRouterTests : IDisposable
 
             services.GetRequiredService<MessageCenter>().OnResponse(message);
         }
+    }
+
+    /// <summary>The router's resolver runs on the thread pool and waits on fake time: advance it in 100 ms steps, with a
+    /// real pause between steps so the resolver reaches its next wait, until <paramref name="condition"/> holds
+    /// (bounded: 600 steps, one minute of fake time).</summary>
+    private async Task AdvanceUntilAsync(Func<bool> condition, string expectation, Func<string>? describeActual = null)
+    {
+        for (var step = 0; step < 600 && !condition(); step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(5);
+        }
+
+        await TestWait.UntilAsync(condition, expectation, describeActual);
     }
 }

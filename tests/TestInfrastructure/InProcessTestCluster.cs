@@ -78,14 +78,25 @@ public sealed class InProcessTestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo and returns once it is Active.</summary>
-    public async Task<TestClusterNode> StartAdditionalSiloAsync()
+    public Task<TestClusterNode> StartAdditionalSiloAsync() => StartSiloAsync($"silo{++_nextSilo}", port: 0);
+
+    /// <summary>Kills <paramref name="silo"/> (as SIGKILL) and starts a new process of it at once: same name, same port, a
+    /// new generation. Returns the new silo once it is Active; the old generation is declared Dead by the others.</summary>
+    public async Task<TestClusterNode> RestartSiloAsync(TestClusterNode silo)
     {
-        var name = $"silo{++_nextSilo}";
+        ArgumentNullException.ThrowIfNull(silo);
+        var port = silo.Address!.Port;
+        await KillSiloAsync(silo).ConfigureAwait(false);
+        return await StartSiloAsync(silo.Name, port).ConfigureAwait(false);
+    }
+
+    private async Task<TestClusterNode> StartSiloAsync(string name, int port)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Silo:SiloName"] = name,
-            ["Silo:Port"] = "0",
+            ["Silo:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:ListenAddress"] = "127.0.0.1",
             ["Silo:AdvertisedAddress"] = "127.0.0.1",
             ["Cluster:ClusterId"] = "test",

@@ -147,6 +147,33 @@ public sealed class InProcessClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Cluster_SiloRestartedOnItsPort_OldGenerationDeadNewOneActiveAndGrainsServeOnce()
+    {
+        await using var cluster = await StartAsync(2);
+        var client = await cluster.StartClientAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await client.GrainFactory.GetGrain<ITestGrain>($"r{i}").Enter(1);
+        }
+
+        var old = cluster.Silos[0];
+        var oldAddress = old.Address!;
+        var restarted = await cluster.RestartSiloAsync(old);
+
+        Assert.Equal(oldAddress.Port, restarted.Address!.Port);
+        Assert.NotEqual(oldAddress, restarted.Address);
+        await cluster.WaitForLivenessToStabilizeAsync();
+        await TestWait.UntilAsync(
+            () => cluster.Table.ReadAllAsync(CancellationToken.None).GetAwaiter().GetResult().Find(oldAddress)?.Status == SiloStatus.Dead,
+            "the old generation is declared Dead");
+        for (var i = 0; i < 6; i++)
+        {
+            await TestWait.CompletesAsync(client.GrainFactory.GetGrain<ITestGrain>($"r{i}").Enter(2), $"call to r{i} after the restart");
+            Assert.Equal(1, cluster.CountActivations(new GrainId("rt-test", $"r{i}")));
+        }
+    }
+
+    [Fact]
     public async Task Cluster_ObserverOnClient_GrainOnAnotherProcessCallsItBack()
     {
         await using var cluster = await StartAsync(2);

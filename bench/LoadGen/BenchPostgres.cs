@@ -8,22 +8,25 @@ namespace Switchboard.Bench.LoadGen;
 /// <c>tools/ci/postgres.sh</c> (Debian's PostgreSQL as the <c>postgres</c> user, in a temporary folder, on a free
 /// loopback port). Trials isolate themselves with a fresh cluster id, not a fresh database: every table is scoped by
 /// cluster id, and one server for the whole run keeps its start-up out of the trials.
-/// The server is destroyed on dispose, and on exit of this program (SIGTERM included) if dispose did not run, so an
-/// interrupted run leaves no PostgreSQL behind.
+/// The server is destroyed on dispose, and by <see cref="ExitCleanup"/> on exit or SIGTERM if dispose did not run, so
+/// an interrupted run leaves no PostgreSQL behind.
 /// </summary>
 internal sealed class BenchPostgres : IAsyncDisposable
 {
     private static readonly TimeSpan s_scriptTimeout = TimeSpan.FromMinutes(5);
     private readonly string _script;
     private readonly string _folder;
-    private int _destroyed;
+    // Destroy may run on the SIGTERM thread and from the run's own dispose at once: the second caller waits for the
+    // first to finish, so the program never exits with the server half stopped.
+    private readonly Lock _gate = new();
+    private bool _destroyed;
 
     private BenchPostgres(string script, string folder, string connectionString)
     {
         _script = script;
         _folder = folder;
         ConnectionString = connectionString;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Destroy();
+        ExitCleanup.Register(Destroy);
     }
 
     /// <summary>Npgsql connection string of the server's <c>postgres</c> database.</summary>
@@ -100,9 +103,14 @@ internal sealed class BenchPostgres : IAsyncDisposable
 
     private void Destroy()
     {
-        if (Interlocked.Exchange(ref _destroyed, 1) == 0)
+        ExitCleanup.Unregister(Destroy);
+        lock (_gate)
         {
-            RunDestroy(_script, _folder);
+            if (!_destroyed)
+            {
+                _destroyed = true;
+                RunDestroy(_script, _folder);
+            }
         }
     }
 

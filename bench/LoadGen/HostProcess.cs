@@ -1,29 +1,33 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Switchboard.Bench.LoadGen;
 
 /// <summary>
 /// One operating-system process of a server under test (<c>dotnet X.dll</c>, so the pid is the host itself). Output
 /// is drained (the last lines are kept for failure reports) so a chatty host can never block on a full pipe. Dispose
-/// kills the process (its tree) and waits, bounded. Every host still running is also killed when this program exits
-/// or receives SIGTERM, so an interrupted run leaves no orphans.
+/// kills the process (its tree) and waits, bounded. A host still running is also killed when this program exits or
+/// receives SIGTERM (<see cref="ExitCleanup"/>), so an interrupted run leaves no orphans.
 /// </summary>
 internal sealed class HostProcess : IDisposable
 {
     private const int TailLines = 30;
 
-    private static readonly HashSet<HostProcess> s_live = [];
-    private static bool s_exitHookInstalled;
-    private static PosixSignalRegistration? s_sigterm;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly Action _cleanup;
+
+    // Dispose may run on the SIGTERM thread while the run still reads the process: everything that touches _process
+    // takes this lock, and a disposed host reads as exited.
+    private readonly Lock _gate = new();
+    private bool _disposed;
+    private int? _exitCode;
 
     private HostProcess(string role, Process process)
     {
         Role = role;
         _process = process;
         Pid = process.Id;
+        _cleanup = Dispose;
     }
 
     /// <summary>What this process is within its server: <c>server</c>, <c>gateway</c> or <c>silo</c>.</summary>
@@ -32,11 +36,29 @@ internal sealed class HostProcess : IDisposable
     /// <summary>The process id.</summary>
     public int Pid { get; }
 
-    /// <summary>Whether the process has exited.</summary>
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process has exited (or was killed by dispose).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposed || _process.HasExited;
+            }
+        }
+    }
 
     /// <summary>The exit code once exited, else null.</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposed ? _exitCode : _process.HasExited ? _process.ExitCode : null;
+            }
+        }
+    }
 
     /// <summary>The last lines the process printed, headed by its role and pid.</summary>
     public string Tail
@@ -72,17 +94,7 @@ internal sealed class HostProcess : IDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start the {role} process");
         var host = new HostProcess(role, process);
-        lock (s_live)
-        {
-            if (!s_exitHookInstalled)
-            {
-                s_exitHookInstalled = true;
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
-                s_sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
-            }
-
-            s_live.Add(host);
-        }
+        ExitCleanup.Register(host._cleanup);
 
         process.OutputDataReceived += (_, e) => host.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
@@ -92,43 +104,36 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>The process's CPU and memory now (null once it exited).</summary>
-    public ProcessStats? Stats() => _process.HasExited ? null : ProcessStats.Read(Pid);
+    public ProcessStats? Stats() => HasExited ? null : ProcessStats.Read(Pid);
 
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (s_live)
+        ExitCleanup.Unregister(_cleanup);
+        lock (_gate)
         {
-            s_live.Remove(this);
-        }
-
-        try
-        {
-            if (!_process.HasExited)
+            if (_disposed)
             {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(TimeSpan.FromSeconds(10));
+                return;
             }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
 
-        _process.Dispose();
-    }
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    _process.WaitForExit(TimeSpan.FromSeconds(10));
+                }
 
-    private static void KillAll()
-    {
-        HostProcess[] live;
-        lock (s_live)
-        {
-            live = [.. s_live];
-        }
+                _exitCode = _process.HasExited ? _process.ExitCode : null;
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
 
-        foreach (var host in live)
-        {
-            host.Dispose();
+            _disposed = true;
+            _process.Dispose();
         }
     }
 

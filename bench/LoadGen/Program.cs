@@ -56,7 +56,11 @@ internal static class Program
                 postgres = await BenchPostgres.StartAsync(paths, Console.Error, cancellation.Token).ConfigureAwait(false);
             }
 
-            return await run(new ServerFactory(paths, postgres), cancellation.Token).ConfigureAwait(false);
+            int exit = await run(new ServerFactory(paths, postgres), cancellation.Token).ConfigureAwait(false);
+
+            // The simulator turns cancellation into errors of its calls; a cancelled run must not look complete.
+            cancellation.Token.ThrowIfCancellationRequested();
+            return exit;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -95,7 +95,6 @@ internal sealed class HostProcess : IDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start the {role} process");
         var host = new HostProcess(role, process);
         ExitCleanup.Register(host._cleanup);
-
         process.OutputDataReceived += (_, e) => host.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         process.BeginOutputReadLine();

@@ -11,7 +11,7 @@ internal sealed class ServerProcess : IDisposable
 {
     private readonly IReadOnlyList<HostProcess> _hosts;
 
-    /// <summary>Creates the server from hosts already started; it owns them from here on.</summary>
+    /// <summary>Creates the server from hosts already started (gateway first in cluster mode); it owns them from here on.</summary>
     public ServerProcess(ServerKind kind, int port, IReadOnlyList<HostProcess> hosts, string? clusterId = null)
     {
         Kind = kind;
@@ -34,9 +34,6 @@ internal sealed class ServerProcess : IDisposable
 
     /// <summary>The HTTP base address (cluster mode's gateway answers <c>/health</c> there).</summary>
     public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
-
-    /// <summary>The processes, gateway first in cluster mode.</summary>
-    public IReadOnlyList<HostProcess> Hosts => _hosts;
 
     /// <summary>The first process that exited, or null while all run.</summary>
     public HostProcess? Exited => _hosts.FirstOrDefault(h => h.HasExited);

@@ -11,14 +11,17 @@ internal sealed class CommandLineArguments
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage: LoadGen <command> [options]
-          compare  interleaved baseline/Switchboard: sweep, capacity search, idle memory; prints tables, writes JSON
+          compare  interleaved baseline/embedded/cluster: sweep, capacity search, idle memory; prints tables, writes JSON
+                   --servers baseline,embedded,cluster (all three)
                    --quick  --media-seconds S (10; quick 5)  --ramp-rate R (200 calls/s)  --sweep 100,200,400
                    --search-start N (100)  --max-calls N (6400)  --resolution F (0.05; quick 0.10)
                    --max-trials N (10 per server; quick 7)  --idle-calls N (2000)  --budget-minutes M (15; quick 8)
                    --out PATH (bench/results/latest.json)
-          smoke    baseline + Switchboard, 3 calls for 3 s; exit 1 only if the run itself fails
-          trial    --server baseline|switchboard --calls N [--media-seconds S] [--ramp-rate R]   one trial, JSON line
-          idle     --server baseline|switchboard --calls N [--ramp-rate R]                       RSS per idle call, JSON line
+          smoke    each server, 3 calls for 3 s; exit 1 only if the run itself fails   [--servers ...] (all three)
+          trial    --server baseline|embedded|cluster --calls N [--media-seconds S] [--ramp-rate R]   one trial, JSON line
+          idle     --server baseline|embedded|cluster --calls N [--ramp-rate R]                       RSS per idle call, JSON line
+        cluster runs one gateway and one silo process on a PostgreSQL this program starts (tools/ci/postgres.sh) and
+        destroys at the end; 'switchboard' still means embedded.
         every command: --root PATH (repository root; default: found from this program's folder)
         """;
 
@@ -143,15 +146,47 @@ internal sealed class CommandLineArguments
     /// <summary>The <c>--server</c> option; records an error when missing or unknown.</summary>
     public ServerKind Server()
     {
-        switch (String("--server"))
+        if (String("--server") is { } text && ServerKindExtensions.ParseCommandName(text) is { } kind)
         {
-            case "baseline":
-                return ServerKind.Baseline;
-            case "switchboard":
-                return ServerKind.Switchboard;
-            default:
-                Error ??= "--server must be 'baseline' or 'switchboard'";
-                return ServerKind.Baseline;
+            return kind;
         }
+
+        Error ??= $"--server must be 'baseline', 'embedded' or 'cluster' (got '{String("--server")}')";
+        return ServerKind.Baseline;
+    }
+
+    /// <summary>
+    /// The <c>--servers</c> option: a comma-separated list of server names, in the order the comparison interleaves them
+    /// (duplicates dropped); all three when absent. Records an error when a name is unknown or the list is empty.
+    /// </summary>
+    public IReadOnlyList<ServerKind> Servers()
+    {
+        if (!_values.TryGetValue("--servers", out var text))
+        {
+            return ServerKindExtensions.All;
+        }
+
+        var kinds = new List<ServerKind>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ServerKindExtensions.ParseCommandName(part) is not { } kind)
+            {
+                Error ??= $"--servers must list baseline, embedded or cluster (got '{part}' in '{text}')";
+                return ServerKindExtensions.All;
+            }
+
+            if (!kinds.Contains(kind))
+            {
+                kinds.Add(kind);
+            }
+        }
+
+        if (kinds.Count == 0)
+        {
+            Error ??= "--servers must name at least one server";
+            return ServerKindExtensions.All;
+        }
+
+        return kinds;
     }
 }

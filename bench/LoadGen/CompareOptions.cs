@@ -3,6 +3,9 @@ namespace Switchboard.Bench.LoadGen;
 /// <summary>Settings of <c>LoadGen compare</c>. Defaults keep the whole run under about 15 minutes on 2 cores.</summary>
 internal sealed record CompareOptions
 {
+    /// <summary>Servers compared, interleaved in this order at every step. Default baseline, embedded, cluster.</summary>
+    public IReadOnlyList<ServerKind> Servers { get; init; } = ServerKindExtensions.All;
+
     /// <summary>Quick mode (shorter trials, coarser search, 8-minute budget).</summary>
     public bool Quick { get; init; }
 

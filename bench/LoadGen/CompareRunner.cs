@@ -8,39 +8,42 @@ namespace Switchboard.Bench.LoadGen;
 
 /// <summary>
 /// <c>LoadGen compare</c>: (a) a sweep of N, (b) the capacity search, (c) RSS per idle call, always interleaving the
-/// servers (baseline, Switchboard, baseline, Switchboard…) so drift of the machine hits both alike, each trial on a
-/// fresh server process. Prints Markdown tables with the Switchboard / baseline ratios and writes the full JSON.
+/// servers (baseline, embedded, cluster, baseline, embedded, cluster…) so drift of the machine hits all alike, each
+/// trial on a fresh server (cluster mode: a fresh gateway and silo with a cluster id of their own, on the run's one
+/// PostgreSQL). Prints Markdown tables with each mode's ratios to the baseline and writes the full JSON.
 /// </summary>
 internal static class CompareRunner
 {
-    private static readonly ServerKind[] s_servers = [ServerKind.Baseline, ServerKind.Switchboard];
-
     /// <summary>Runs the comparison; returns the process exit code (0 when it completed, whatever the figures).</summary>
-    public static async Task<int> RunAsync(CompareOptions options, BenchPaths paths, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CompareOptions options, ServerFactory servers, TextWriter output, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(output);
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
         var budget = TimeSpan.FromMinutes(options.BudgetMinutes);
+        var kinds = options.Servers;
         var sweep = new List<TrialResult>();
 
-        output.WriteLine($"# LoadGen compare ({(options.Quick ? "quick" : "full")}): {Machine()}");
+        output.WriteLine($"# LoadGen compare ({(options.Quick ? "quick" : "full")}): {Machine()}; servers {string.Join(", ", kinds.Select(k => k.CommandName()))}");
         foreach (int calls in options.Sweep)
         {
-            foreach (var kind in s_servers)
+            foreach (var kind in kinds)
             {
-                var trial = await TrialRunner.RunAsync(kind, calls, options.MediaSeconds, options.RampRate, paths, cancellationToken).ConfigureAwait(false);
+                var trial = await TrialRunner.RunAsync(kind, calls, options.MediaSeconds, options.RampRate, servers, cancellationToken).ConfigureAwait(false);
                 sweep.Add(trial);
                 Progress(output, "sweep", trial, clock.Elapsed);
             }
         }
 
-        var searches = s_servers.ToDictionary(k => k, _ => new CapacitySearch(options.SearchStart, options.MaxCalls, options.Resolution, options.MaxTrialsPerServer));
-        var searchTrials = s_servers.ToDictionary(k => k, _ => new List<TrialResult>());
+        var searches = kinds.ToDictionary(k => k, _ => new CapacitySearch(options.SearchStart, options.MaxCalls, options.Resolution, options.MaxTrialsPerServer));
+        var searchTrials = kinds.ToDictionary(k => k, _ => new List<TrialResult>());
         bool outOfTime = false;
         while (!outOfTime)
         {
             bool any = false;
-            foreach (var kind in s_servers)
+            foreach (var kind in kinds)
             {
                 if (searches[kind].Next() is not { } calls)
                 {
@@ -55,7 +58,7 @@ internal static class CompareRunner
                 }
 
                 any = true;
-                var trial = await TrialRunner.RunAsync(kind, calls, options.MediaSeconds, options.RampRate, paths, cancellationToken).ConfigureAwait(false);
+                var trial = await TrialRunner.RunAsync(kind, calls, options.MediaSeconds, options.RampRate, servers, cancellationToken).ConfigureAwait(false);
                 searches[kind].Record(calls, trial.Passed);
                 searchTrials[kind].Add(trial);
                 Progress(output, "search", trial, clock.Elapsed);
@@ -68,14 +71,17 @@ internal static class CompareRunner
         }
 
         var idle = new List<IdleResult>();
-        foreach (var kind in s_servers)
+        foreach (var kind in kinds)
         {
-            var result = await IdleRunner.RunAsync(kind, options.IdleCalls, options.RampRate, paths, cancellationToken).ConfigureAwait(false);
+            var result = await IdleRunner.RunAsync(kind, options.IdleCalls, options.RampRate, servers, cancellationToken).ConfigureAwait(false);
             idle.Add(result);
-            output.WriteLine($"[{clock.Elapsed:mm\\:ss}] idle   {kind,-11} {result.Open}/{result.Calls} open, {result.BytesPerCall / 1024:F1} KB per call{(result.Failure is null ? string.Empty : " FAILURE " + result.Failure)}");
+            string parts = result.Processes.Count > 1
+                ? " (" + string.Join(", ", result.Processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Role} {p.RssBeforeKb / 1024.0:F1} → {p.RssAfterKb / 1024.0:F1} MB"))) + ")"
+                : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed:mm\\:ss}] idle   {kind,-11} {result.Open}/{result.Calls} open, {result.BytesPerCall / 1024:F1} KB per call{parts}{(result.Failure is null ? string.Empty : " FAILURE " + result.Failure)}"));
         }
 
-        var search = s_servers.Select(k => new SearchResult
+        var search = kinds.Select(k => new SearchResult
         {
             Server = k,
             MaxCalls = searches[k].LargestPass,
@@ -83,15 +89,6 @@ internal static class CompareRunner
             Converged = searches[k].Converged,
             Trials = searchTrials[k],
         }).ToList();
-
-        int baselineMax = search[0].MaxCalls, switchboardMax = search[1].MaxCalls;
-        var idleBaseline = idle[0];
-        var idleSwitchboard = idle[1];
-        double? idleRatio = idleBaseline.Failure is null && idleSwitchboard.Failure is null && idleBaseline.BytesPerCall > 0
-            ? idleSwitchboard.BytesPerCall / idleBaseline.BytesPerCall
-            : null;
-        int lossBelowMax = sweep.Concat(searchTrials[ServerKind.Switchboard])
-            .Count(t => t.Server == ServerKind.Switchboard && t.Calls <= switchboardMax && (t.BytesLost > 0 || t.BytesMismatched > 0));
 
         var report = new CompareReport
         {
@@ -101,30 +98,30 @@ internal static class CompareRunner
             Sweep = sweep,
             Search = search,
             Idle = idle,
-            MaxCallsRatio = baselineMax > 0 ? (double)switchboardMax / baselineMax : null,
-            IdleMemoryRatio = idleRatio,
-            LossOrReorderBelowMax = lossBelowMax,
+            Comparisons = Compare(sweep, search, idle),
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
         };
 
         output.WriteLine();
         output.WriteLine(Table(report));
-        string path = options.Output ?? Path.Combine(paths.Root, "bench", "results", "latest.json");
+        string path = options.Output ?? Path.Combine(servers.Paths.Root, "bench", "results", "latest.json");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, BenchJsonContext.Default.CompareReport), cancellationToken).ConfigureAwait(false);
         output.WriteLine($"full results: {path}");
-        var summary = new CompareSummary(
-            baselineMax,
-            switchboardMax,
-            report.MaxCallsRatio,
-            idleBaseline.Failure is null ? idleBaseline.BytesPerCall : null,
-            idleSwitchboard.Failure is null ? idleSwitchboard.BytesPerCall : null,
-            idleRatio,
-            lossBelowMax,
-            report.ClusterMode,
-            Math.Round(report.ElapsedSeconds, 1));
-        output.WriteLine(JsonSerializer.Serialize(summary, BenchJsonContext.Default.CompareSummary));
+        output.WriteLine(JsonSerializer.Serialize(CompareSummary.From(report), BenchJsonContext.Default.CompareSummary));
         return 0;
+    }
+
+    /// <summary>Embedded and cluster mode against the baseline, for those that ran.</summary>
+    public static IReadOnlyList<ModeComparison> Compare(IReadOnlyList<TrialResult> sweep, IReadOnlyList<SearchResult> search, IReadOnlyList<IdleResult> idle)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ArgumentNullException.ThrowIfNull(search);
+        var trials = sweep.Concat(search.SelectMany(s => s.Trials)).ToList();
+        return new[] { ServerKind.Embedded, ServerKind.Cluster }
+            .Select(k => ModeComparison.Compute(k, trials, search, idle))
+            .OfType<ModeComparison>()
+            .ToList();
     }
 
     /// <summary>The Markdown tables of a report.</summary>
@@ -133,67 +130,114 @@ internal static class CompareRunner
         ArgumentNullException.ThrowIfNull(report);
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        var baseline = report.Search[0];
-        var switchboard = report.Search[1];
         text.AppendLine("Capacity: largest N with echo p99 < 50 ms, every call completed, nothing lost or reordered, generator on pace (≤ 1 % late ticks)");
         text.AppendLine();
         text.AppendLine("| server | max calls | smallest failing N | converged | trials |");
         text.AppendLine("|---|---:|---:|---|---:|");
         foreach (var s in report.Search)
         {
-            text.AppendLine(inv, $"| {Name(s.Server)} | {s.MaxCalls} | {s.SmallestFailure?.ToString(inv) ?? "-"} | {(s.Converged ? "yes" : "no (budget)")} | {s.Trials.Count} |");
+            text.AppendLine(inv, $"| {s.Server.DisplayName()} | {s.MaxCalls} | {s.SmallestFailure?.ToString(inv) ?? "-"} | {(s.Converged ? "yes" : "no (budget)")} | {s.Trials.Count} |");
         }
 
         text.AppendLine();
-        text.AppendLine("Idle memory: server RSS growth per call (connected + start, no media)");
+        text.AppendLine("Idle memory: server RSS growth per call (connected + start, no media; cluster: gateway + silo)");
         text.AppendLine();
-        text.AppendLine("| server | calls open / requested | RSS before (MB) | RSS after (MB) | KB per idle call |");
-        text.AppendLine("|---|---:|---:|---:|---:|");
+        text.AppendLine("| server | calls open / requested | RSS before (MB) | RSS after (MB) | KB per idle call | per process, before → after (MB) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---|");
         foreach (var i in report.Idle)
         {
-            text.AppendLine(inv, $"| {Name(i.Server)} | {i.Open} / {i.Calls} | {i.RssBeforeKb / 1024.0:F1} | {i.RssAfterKb / 1024.0:F1} | {i.BytesPerCall / 1024:F1} |");
+            string parts = i.Processes.Count > 1
+                ? string.Join(", ", i.Processes.Select(p => string.Create(inv, $"{p.Role} {p.RssBeforeKb / 1024.0:F1} → {p.RssAfterKb / 1024.0:F1}")))
+                : "-";
+            text.AppendLine(inv, $"| {i.Server.DisplayName()} | {i.Open} / {i.Calls} | {i.RssBeforeKb / 1024.0:F1} | {i.RssAfterKb / 1024.0:F1} | {i.BytesPerCall / 1024:F1} | {parts} |");
         }
 
         text.AppendLine();
-        text.AppendLine("Sweep (each row a fresh server process; CPU and RSS of the server process only)");
+        text.AppendLine("Sweep (each row a fresh server; CPU and RSS of the server's processes: cluster = gateway + silo, PostgreSQL not included)");
         text.AppendLine();
         text.AppendLine("| N | server | connected / failed | msgs sent / echoed | bytes lost / reordered | p50 | p90 | p99 | max (ms) | server CPU µs/msg | peak RSS (MB) | loadgen CPU s | late ticks |");
         text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var t in report.Sweep)
         {
-            text.AppendLine(inv, $"| {t.Calls} | {Name(t.Server)} | {t.Connected} / {t.Failed} | {t.MessagesSent} / {t.MessagesEchoed} | {t.BytesLost} / {t.BytesMismatched} | {t.P50Ms:F1} | {t.P90Ms:F1} | {t.P99Ms:F1} | {t.MaxMs:F1} | {t.ServerCpuMicrosPerMessage:F1} | {t.ServerPeakRssKb / 1024.0:F0} | {t.LoadGenCpuSeconds:F1} | {t.LateTicks} |");
+            text.AppendLine(inv, $"| {t.Calls} | {t.Server.DisplayName()} | {t.Connected} / {t.Failed} | {t.MessagesSent} / {t.MessagesEchoed} | {t.BytesLost} / {t.BytesMismatched} | {t.P50Ms:F1} | {t.P90Ms:F1} | {t.P99Ms:F1} | {t.MaxMs:F1} | {t.ServerCpuMicrosPerMessage:F1} | {t.ServerPeakRssKb / 1024.0:F0} | {t.LoadGenCpuSeconds:F1} | {t.LateTicks} |");
         }
 
-        text.AppendLine();
-        text.AppendLine("Ratios Switchboard (embedded) / baseline, same run");
-        text.AppendLine();
-        text.AppendLine("| measure | ratio | target | met |");
-        text.AppendLine("|---|---:|---|---|");
-        text.AppendLine(inv, $"| max calls (p99 < 50 ms, no loss) | {Ratio(report.MaxCallsRatio)} | ≥ 0.70× | {Met(report.MaxCallsRatio, r => r >= 0.70)} |");
-        text.AppendLine(inv, $"| RSS per idle call | {Ratio(report.IdleMemoryRatio)} | ≤ 2.0× | {Met(report.IdleMemoryRatio, r => r <= 2.0)} |");
-        foreach (var group in report.Sweep.GroupBy(t => t.Calls))
+        var clusterRows = report.Sweep.Where(t => t.Server == ServerKind.Cluster && t.Failure is null && t.Processes.Count > 1).ToList();
+        if (clusterRows.Count > 0)
         {
-            var b = group.FirstOrDefault(t => t.Server == ServerKind.Baseline);
-            var s = group.FirstOrDefault(t => t.Server == ServerKind.Switchboard);
-            if (b is null || s is null || b.Failure is not null || s.Failure is not null)
+            text.AppendLine();
+            text.AppendLine("Cluster mode per process (sweep rows above; PostgreSQL is shared by the run and shares the cores)");
+            text.AppendLine();
+            text.AppendLine("| N | gateway CPU µs/msg | gateway peak RSS (MB) | silo CPU µs/msg | silo peak RSS (MB) | PostgreSQL CPU µs/msg |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var t in clusterRows)
             {
-                continue;
+                var gateway = t.Processes.FirstOrDefault(p => p.Role == "gateway");
+                var silo = t.Processes.FirstOrDefault(p => p.Role == "silo");
+                text.AppendLine(inv, $"| {t.Calls} | {PerMessage(gateway?.CpuSeconds, t)} | {Megabytes(gateway?.PeakRssKb)} | {PerMessage(silo?.CpuSeconds, t)} | {Megabytes(silo?.PeakRssKb)} | {PerMessage(t.StoreCpuSeconds, t)} |");
             }
-
-            text.AppendLine(inv, $"| p99 echo RTT at N={group.Key} | {Ratio(Divide(s.P99Ms, b.P99Ms))} | - | - |");
-            text.AppendLine(inv, $"| server CPU per message at N={group.Key} | {Ratio(Divide(s.ServerCpuMicrosPerMessage, b.ServerCpuMicrosPerMessage))} | - | - |");
-            text.AppendLine(inv, $"| server peak RSS at N={group.Key} | {Ratio(Divide(s.ServerPeakRssKb, b.ServerPeakRssKb))} | - | - |");
         }
 
-        text.AppendLine(inv, $"| trials ≤ Switchboard's max with loss or reordering | {report.LossOrReorderBelowMax} | 0 | {(report.LossOrReorderBelowMax == 0 ? "yes" : "NO")} |");
-        text.AppendLine();
-        text.Append("cluster mode: ").Append(report.ClusterMode);
-        return text.ToString();
+        if (report.Comparisons.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(RatioTable(report));
+        }
+
+        return text.ToString().TrimEnd();
     }
 
     /// <summary>Processor count, OS and runtime of this machine.</summary>
     public static string Machine() =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}";
+
+    private static string RatioTable(CompareReport report)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var modes = report.Comparisons;
+        var text = new StringBuilder();
+        text.AppendLine(inv, $"Ratios {string.Join(" and ", modes.Select(m => m.Server.CommandName()))} / baseline, same run");
+        text.AppendLine();
+        text.Append("| measure |");
+        foreach (var m in modes)
+        {
+            text.Append(inv, $" {m.Server.CommandName()} / baseline | target | met |");
+        }
+
+        text.AppendLine();
+        text.Append("|---|");
+        foreach (var _ in modes)
+        {
+            text.Append("---:|---|---|");
+        }
+
+        text.AppendLine();
+        Row(text, "max calls (p99 < 50 ms, no loss)", modes, m => (Ratio(m.MaxCallsRatio), string.Create(inv, $"≥ {m.MaxCallsTarget:F2}×"), Met(m.MaxCallsTargetMet)));
+        Row(text, "RSS per idle call", modes, m => (Ratio(m.IdleMemoryRatio), string.Create(inv, $"≤ {ModeComparison.IdleMemoryTarget:F1}×"), Met(m.IdleMemoryTargetMet)));
+        foreach (var group in report.Sweep.GroupBy(t => t.Calls))
+        {
+            var b = group.FirstOrDefault(t => t.Server == ServerKind.Baseline && t.Failure is null);
+            TrialResult? Of(ModeComparison m) => group.FirstOrDefault(t => t.Server == m.Server && t.Failure is null);
+            Row(text, $"p99 echo RTT at N={group.Key}", modes, m => (Ratio(Divide(Of(m)?.P99Ms, b?.P99Ms)), "-", "-"));
+            Row(text, $"server CPU per message at N={group.Key}", modes, m => (Ratio(Divide(Of(m)?.ServerCpuMicrosPerMessage, b?.ServerCpuMicrosPerMessage)), "-", "-"));
+            Row(text, $"server peak RSS at N={group.Key}", modes, m => (Ratio(Divide(Of(m)?.ServerPeakRssKb, b?.ServerPeakRssKb)), "-", "-"));
+        }
+
+        Row(text, "trials ≤ the mode's max with loss or reordering", modes, m => (m.LossOrReorderBelowMax.ToString(inv), "0", m.LossOrReorderBelowMax == 0 ? "yes" : "NO"));
+        return text.ToString().TrimEnd();
+    }
+
+    private static void Row(StringBuilder text, string measure, IReadOnlyList<ModeComparison> modes, Func<ModeComparison, (string Value, string Target, string Met)> cells)
+    {
+        text.Append("| ").Append(measure).Append(" |");
+        foreach (var m in modes)
+        {
+            var (value, target, met) = cells(m);
+            text.Append(' ').Append(value).Append(" | ").Append(target).Append(" | ").Append(met).Append(" |");
+        }
+
+        text.AppendLine();
+    }
 
     private static void Progress(TextWriter output, string phase, TrialResult t, TimeSpan elapsed)
     {
@@ -206,11 +250,14 @@ internal static class CompareRunner
         }
     }
 
-    private static string Name(ServerKind kind) => kind == ServerKind.Baseline ? "baseline (Kestrel echo)" : "Switchboard embedded";
+    private static double? Divide(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
 
-    private static double? Divide(double a, double b) => b > 0 ? a / b : null;
+    private static string PerMessage(double? cpuSeconds, TrialResult t) =>
+        cpuSeconds is { } s && t.MessagesSent > 0 ? (s * 1e6 / t.MessagesSent).ToString("F1", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Megabytes(long? kb) => kb is { } k ? (k / 1024.0).ToString("F0", CultureInfo.InvariantCulture) : "n/a";
 
     private static string Ratio(double? ratio) => ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) + "×" : "n/a";
 
-    private static string Met(double? ratio, Func<double, bool> test) => ratio is { } r ? (test(r) ? "yes" : "NO") : "n/a";
+    private static string Met(bool? met) => met is { } m ? (m ? "yes" : "NO") : "n/a";
 }

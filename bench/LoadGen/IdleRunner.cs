@@ -4,19 +4,21 @@ namespace Switchboard.Bench.LoadGen;
 
 /// <summary>
 /// Measures server RSS per idle call: start the server, let it settle, read VmRSS, open N idle calls at the ramp rate
-/// (driven by one pacing loop), let it settle, read VmRSS again. Switchboard's heartbeat would close a silent stream
-/// after <c>ConnectionGrain:HeartbeatTimeout</c> (10 s by default), shorter than the ramp, so the measurement sets it to
-/// 10 minutes through its documented configuration key; the baseline has no heartbeat.
+/// (driven by one pacing loop), let it settle, read VmRSS again; in cluster mode VmRSS is the gateway's plus the silo's.
+/// Switchboard's heartbeat would close a silent stream after <c>ConnectionGrain:HeartbeatTimeout</c> (10 s by default),
+/// shorter than the ramp, so the measurement sets it to 10 minutes through its documented configuration key (for every
+/// Switchboard process; the connection grain reads it on the silo); the baseline has no heartbeat.
 /// </summary>
 internal static class IdleRunner
 {
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(3);
 
     /// <summary>Runs the measurement.</summary>
-    public static async Task<IdleResult> RunAsync(ServerKind kind, int calls, double rampRate, BenchPaths paths, CancellationToken cancellationToken)
+    public static async Task<IdleResult> RunAsync(ServerKind kind, int calls, double rampRate, ServerFactory servers, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(servers);
         var environment = new Dictionary<string, string>();
-        if (kind == ServerKind.Switchboard)
+        if (kind != ServerKind.Baseline)
         {
             environment["ConnectionGrain__HeartbeatTimeout"] = "00:10:00";
         }
@@ -24,7 +26,7 @@ internal static class IdleRunner
         ServerProcess server;
         try
         {
-            server = await ServerProcess.StartAsync(kind, paths, environment, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            server = await servers.StartAsync(kind, environment, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException exception)
         {
@@ -74,7 +76,7 @@ internal static class IdleRunner
 
             if (before is null || after is null)
             {
-                return new IdleResult { Server = kind, Calls = calls, Open = open, Failed = calls - open, Failure = $"{kind} exited:{Environment.NewLine}{server.Tail}" };
+                return new IdleResult { Server = kind, Calls = calls, Open = open, Failed = calls - open, Failure = $"{kind}: the {server.Exited?.Role} exited:{Environment.NewLine}{server.Tail}" };
             }
 
             return new IdleResult
@@ -86,6 +88,7 @@ internal static class IdleRunner
                 RssBeforeKb = before.RssKb,
                 RssAfterKb = after.RssKb,
                 BytesPerCall = open == 0 ? 0 : (after.RssKb - before.RssKb) * 1024.0 / open,
+                Processes = after.Processes.Zip(before.Processes, (a, b) => new ProcessMemory(a.Role, b.Stats.RssKb, a.Stats.RssKb)).ToList(),
             };
         }
     }

@@ -9,7 +9,8 @@ namespace Switchboard.Bench.LoadGen;
 /// </summary>
 internal sealed record ProcessStats(double CpuSeconds, long RssKb, long PeakRssKb)
 {
-    private const double ClockTicksPerSecond = 100;
+    /// <summary>Linux USER_HZ: the unit of the CPU times in <c>/proc/&lt;pid&gt;/stat</c>.</summary>
+    public const double ClockTicksPerSecond = 100;
 
     /// <summary>Reads the process's figures now, or null if it cannot be read.</summary>
     public static ProcessStats? Read(int pid)

@@ -7,5 +7,8 @@ internal enum ServerKind
     Baseline,
 
     /// <summary>src/Silo in embedded mode: gateway + grain runtime in one process.</summary>
-    Switchboard,
+    Embedded,
+
+    /// <summary>Cluster mode: one src/Gateway process and one src/Silo process, membership in PostgreSQL.</summary>
+    Cluster,
 }

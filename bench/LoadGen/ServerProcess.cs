@@ -1,216 +1,72 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using System.Globalization;
 
 namespace Switchboard.Bench.LoadGen;
 
 /// <summary>
-/// One server under test as a separate process started here (<c>dotnet X.dll</c>, so the pid is the server itself),
-/// on a free loopback port. Output is drained (the last lines are kept for failure reports) so a chatty server can
-/// never block on a full pipe. Dispose kills the process (its tree) and waits, bounded.
+/// One server under test, started by <see cref="ServerFactory"/>: a single process (baseline, embedded mode) or a
+/// gateway and a silo (cluster mode), reached at the Media Streams endpoint on a loopback port. Its figures are the
+/// sum over its processes; dispose kills every one of them.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
-    private const int TailLines = 30;
+    private readonly IReadOnlyList<HostProcess> _hosts;
 
-    // Servers still running, killed on SIGTERM/exit of this program too, so an interrupted run leaves no orphans.
-    private static readonly HashSet<ServerProcess> s_live = [];
-    private static bool s_exitHookInstalled;
-    private static PosixSignalRegistration? s_sigterm;
-    private readonly Process _process;
-    private readonly Queue<string> _tail = new();
-
-    private ServerProcess(ServerKind kind, Process process, int port)
+    /// <summary>Creates the server from hosts already started (gateway first in cluster mode); it owns them from here on.</summary>
+    public ServerProcess(ServerKind kind, int port, IReadOnlyList<HostProcess> hosts, string? clusterId = null)
     {
         Kind = kind;
-        _process = process;
         Port = port;
+        _hosts = hosts;
+        ClusterId = clusterId;
     }
 
     /// <summary>Which server this is.</summary>
     public ServerKind Kind { get; }
 
-    /// <summary>The loopback port it listens on.</summary>
+    /// <summary>The loopback port that serves the Twilio endpoint (the gateway's, in cluster mode).</summary>
     public int Port { get; }
 
-    /// <summary>The server's process id.</summary>
-    public int Pid => _process.Id;
+    /// <summary>Cluster mode's cluster id (unique to this server), else null.</summary>
+    public string? ClusterId { get; }
 
     /// <summary>The Media Streams endpoint.</summary>
-    public Uri MediaStreamUrl => new($"ws://127.0.0.1:{Port}/twilio/media-stream");
+    public Uri MediaStreamUrl => new(string.Create(CultureInfo.InvariantCulture, $"ws://127.0.0.1:{Port}/twilio/media-stream"));
 
-    /// <summary>The last lines the server printed.</summary>
-    public string Tail
-    {
-        get
-        {
-            lock (_tail)
-            {
-                return string.Join(Environment.NewLine, _tail);
-            }
-        }
-    }
+    /// <summary>The HTTP base address (cluster mode's gateway answers <c>/health</c> there).</summary>
+    public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
+
+    /// <summary>The first process that exited, or null while all run.</summary>
+    public HostProcess? Exited => _hosts.FirstOrDefault(h => h.HasExited);
+
+    /// <summary>The last lines every process printed.</summary>
+    public string Tail => string.Join(Environment.NewLine, _hosts.Select(h => h.Tail));
 
     /// <summary>
-    /// Starts the server and waits until its port accepts TCP connections (bounded by <paramref name="startTimeout"/>).
+    /// CPU and memory of every process now; null once any of them exited, because a sum without one of the processes
+    /// would be a figure of a different server.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The server exited or did not listen in time (message has its output).</exception>
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, BenchPaths paths, IReadOnlyDictionary<string, string> extraEnvironment, TimeSpan startTimeout, CancellationToken cancellationToken)
+    public ServerStats? Stats()
     {
-        ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(extraEnvironment);
-        int port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var processes = new List<(string Role, ProcessStats Stats)>(_hosts.Count);
+        foreach (var host in _hosts)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = paths.Root,
-        };
-        if (kind == ServerKind.Baseline)
-        {
-            info.ArgumentList.Add(paths.BaselineDll);
-            info.ArgumentList.Add("--port");
-            info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            info.ArgumentList.Add(paths.SiloDll);
-            info.Environment["Gateway__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            info.Environment["Gateway__BindAddress"] = "127.0.0.1";
-            info.Environment["Logging__MinimumLevel"] = "Warning";
-        }
-
-        foreach (var (name, value) in extraEnvironment)
-        {
-            info.Environment[name] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {kind}");
-        var server = new ServerProcess(kind, process, port);
-        lock (s_live)
-        {
-            if (!s_exitHookInstalled)
+            if (host.Stats() is not { } stats)
             {
-                s_exitHookInstalled = true;
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
-                s_sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
+                return null;
             }
 
-            s_live.Add(server);
+            processes.Add((host.Role, stats));
         }
 
-        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await server.WaitListeningAsync(startTimeout, cancellationToken).ConfigureAwait(false);
-            return server;
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
-        }
+        return new ServerStats(processes);
     }
-
-    /// <summary>The server's CPU and memory now (null once it exited).</summary>
-    public ProcessStats? Stats() => _process.HasExited ? null : ProcessStats.Read(Pid);
-
-    /// <summary>Whether the server is still running.</summary>
-    public bool IsRunning => !_process.HasExited;
 
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (s_live)
+        foreach (var host in _hosts)
         {
-            s_live.Remove(this);
+            host.Dispose();
         }
-
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
-    }
-
-    private static void KillAll()
-    {
-        ServerProcess[] live;
-        lock (s_live)
-        {
-            live = [.. s_live];
-        }
-
-        foreach (var server in live)
-        {
-            server.Dispose();
-        }
-    }
-
-    private async Task WaitListeningAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{Kind} exited with code {_process.ExitCode} before listening:{Environment.NewLine}{Tail}");
-            }
-
-            using var client = new TcpClient();
-            try
-            {
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(TimeSpan.FromSeconds(1));
-                await client.ConnectAsync(IPAddress.Loopback, Port, attempt.Token).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception exception) when (exception is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        throw new InvalidOperationException($"{Kind} did not listen on port {Port} within {timeout.TotalSeconds} s:{Environment.NewLine}{Tail}");
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_tail)
-        {
-            _tail.Enqueue(line);
-            while (_tail.Count > TailLines)
-            {
-                _tail.Dequeue();
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -3,8 +3,9 @@ namespace Switchboard.Bench.LoadGen;
 /// <summary>
 /// One load trial: N concurrent simulated calls against a fresh server process. Byte counters come from the
 /// simulator's echo matcher (a lost byte was sent and never echoed; a mismatched byte was echoed out of order or
-/// corrupted). Server CPU is measured from just after start-up to the end of the trial; peak RSS is the process's
-/// VmHWM (whole lifetime, start-up included).
+/// corrupted). Server CPU is measured from just after the warm-up to the end of the trial; peak RSS is VmHWM (whole
+/// lifetime, start-up included). Both are sums over the server's processes (gateway + silo in cluster mode), with each
+/// process in <see cref="Processes"/>.
 /// </summary>
 internal sealed record TrialResult
 {
@@ -59,14 +60,23 @@ internal sealed record TrialResult
     /// <summary>Whether the generator was late on at most 1 % of its ticks (a condition of passing).</summary>
     public bool GeneratorKeptPace { get; init; }
 
-    /// <summary>Server CPU seconds (user + system) during the trial.</summary>
+    /// <summary>Server CPU seconds (user + system) during the trial, all of its processes.</summary>
     public double ServerCpuSeconds { get; init; }
 
     /// <summary>Server CPU per inbound media message, µs.</summary>
     public double ServerCpuMicrosPerMessage => MessagesSent == 0 ? 0 : ServerCpuSeconds * 1e6 / MessagesSent;
 
-    /// <summary>Server peak RSS (VmHWM), kB.</summary>
+    /// <summary>Server peak RSS (VmHWM), kB: the sum of its processes' peaks.</summary>
     public long ServerPeakRssKb { get; init; }
+
+    /// <summary>Each process of the server (one, or gateway and silo): CPU seconds during the trial and peak RSS.</summary>
+    public IReadOnlyList<ProcessUsage> Processes { get; init; } = [];
+
+    /// <summary>
+    /// Cluster mode: CPU seconds PostgreSQL used during the trial (shared by the run, not part of the server's
+    /// figures, but on the same cores); null for the other servers or when it could not be read.
+    /// </summary>
+    public double? StoreCpuSeconds { get; init; }
 
     /// <summary>The load generator's own CPU seconds during the trial (it shares the cores).</summary>
     public double LoadGenCpuSeconds { get; init; }

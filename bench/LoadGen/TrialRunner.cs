@@ -34,12 +34,13 @@ internal static class TrialRunner
         TimeSpan.FromMilliseconds(60 * Math.Ceiling((ramp.TotalSeconds + mediaSeconds) / 0.06));
 
     /// <summary>Runs the trial.</summary>
-    public static async Task<TrialResult> RunAsync(ServerKind kind, int calls, double mediaSeconds, double rampRate, BenchPaths paths, CancellationToken cancellationToken)
+    public static async Task<TrialResult> RunAsync(ServerKind kind, int calls, double mediaSeconds, double rampRate, ServerFactory servers, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(servers);
         ServerProcess server;
         try
         {
-            server = await ServerProcess.StartAsync(kind, paths, new Dictionary<string, string>(), TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            server = await servers.StartAsync(kind, new Dictionary<string, string>(), TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException exception)
         {
@@ -53,6 +54,7 @@ internal static class TrialRunner
                 new SimulatorOptions { Url = server.MediaStreamUrl, Calls = Math.Min(calls, 20), Duration = TimeSpan.FromMilliseconds(1200), Drain = TimeSpan.FromSeconds(1) },
                 cancellationToken).ConfigureAwait(false);
             var before = server.Stats();
+            double? storeBefore = kind == ServerKind.Cluster ? servers.Postgres?.CpuSeconds() : null;
             var self = Process.GetCurrentProcess();
             var selfBefore = self.TotalProcessorTime;
             var ramp = TimeSpan.FromSeconds(calls / rampRate);
@@ -66,12 +68,13 @@ internal static class TrialRunner
             };
             var summary = await Simulator.RunAsync(options, cancellationToken).ConfigureAwait(false);
             var after = server.Stats();
+            double? storeAfter = storeBefore is null ? null : servers.Postgres?.CpuSeconds();
             self.Refresh();
             var selfCpu = (self.TotalProcessorTime - selfBefore).TotalSeconds;
             var errors = summary.Errors.ToList();
             if (after is null)
             {
-                errors.Insert(0, $"{kind} exited during the trial:{Environment.NewLine}{server.Tail}");
+                errors.Insert(0, $"{kind} exited during the trial ({server.Exited?.Role} exit code {server.Exited?.ExitCode}):{Environment.NewLine}{server.Tail}");
             }
 
             bool keptPace = summary.LateTicks <= MaxLateTicks(summary.ElapsedSeconds);
@@ -97,6 +100,8 @@ internal static class TrialRunner
                 GeneratorKeptPace = keptPace,
                 ServerCpuSeconds = before is not null && after is not null ? after.CpuSeconds - before.CpuSeconds : 0,
                 ServerPeakRssKb = after?.PeakRssKb ?? before?.PeakRssKb ?? 0,
+                Processes = Usage(before, after),
+                StoreCpuSeconds = storeAfter - storeBefore is { } store ? Math.Round(store, 2) : null,
                 LoadGenCpuSeconds = selfCpu,
                 ElapsedSeconds = summary.ElapsedSeconds,
                 Errors = errors.Take(ErrorsKept).ToList(),
@@ -104,5 +109,18 @@ internal static class TrialRunner
                 Passed = passed,
             };
         }
+    }
+
+    /// <summary>Each process's CPU between the two readings and its peak RSS (empty unless both readings exist).</summary>
+    internal static IReadOnlyList<ProcessUsage> Usage(ServerStats? before, ServerStats? after)
+    {
+        if (before is null || after is null)
+        {
+            return [];
+        }
+
+        return after.Processes
+            .Zip(before.Processes, (a, b) => new ProcessUsage(a.Role, Math.Round(a.Stats.CpuSeconds - b.Stats.CpuSeconds, 2), a.Stats.PeakRssKb))
+            .ToList();
     }
 }

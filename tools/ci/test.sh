@@ -41,7 +41,8 @@ smoke=0
 bash tools/ci/smoke.sh || smoke=$?
 if [ "$smoke" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-# 4. Benchmark smoke: baseline and Switchboard, 3 calls for 3 s each; checks the benchmark still runs, asserts no figures.
+# 4. Benchmark smoke: baseline, embedded and cluster mode (gateway + silo on a PostgreSQL it starts and destroys),
+#    3 calls for 3 s each; checks the benchmark still runs, asserts no figures.
 bench=0
 dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll smoke || bench=$?
 if [ "$bench" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -7,7 +7,8 @@
 #
 # Differences from the containers, all forced by sharing one network namespace: every service gets its own
 # 127.0.0.x address and the ports move (silos 21111, gateways 18081, nginx 127.0.0.1:18080, postgres 55432) so
-# nothing collides with other processes on the machine; nginx 1.22 (Debian bookworm) predates the open-source
+# nothing collides with other processes on the machine; nginx connects from 127.0.0.1, so that is the gateways' known
+# proxy instead of 172.28.0.10; nginx 1.22 (Debian bookworm) predates the open-source
 # `resolve` server parameter, which is stripped; the health checks run here, outside any container.
 #
 # Checks: health checks of every service; /health and a signed webhook through nginx; echo calls through nginx;
@@ -112,8 +113,8 @@ check "both silos Active in the membership table under their service names" wait
 echo "     (Active rows: $(active_silos))"
 
 echo "== gateways"
-start gateway1 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.2 Gateway__Port=18081
-start gateway2 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.3 Gateway__Port=18081
+start gateway1 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.2 Gateway__Port=18081 Gateway__KnownProxies=127.0.0.1
+start gateway2 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.3 Gateway__Port=18081 Gateway__KnownProxies=127.0.0.1
 check "gateway1 health check (GET /health 200)" wait_for 60 gateway_healthy 127.0.0.2
 check "gateway2 health check (GET /health 200)" wait_for 60 gateway_healthy 127.0.0.3
 
@@ -180,7 +181,7 @@ elapsed=$(python3 -c "import time,sys; print(round(time.time()-float(sys.argv[1]
 echo "     (gateway1 exit code $rc after ${elapsed} s)"
 check "gateway1 exits 0 within its 40 s stop_grace_period" python3 -c "import sys; sys.exit(0 if $rc == 0 and $elapsed < 40 else 1)"
 check "no media-stream upgrade got a 503 from nginx (the draining gateway's 503s were retried)" sh -c "! grep 'media-stream' $work/logs/nginx-access.log | grep -q '\" 503 '"
-start gateway1 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.2 Gateway__Port=18081
+start gateway1 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.2 Gateway__Port=18081 Gateway__KnownProxies=127.0.0.1
 check "gateway1 healthy again after restart" wait_for 60 gateway_healthy 127.0.0.2
 
 echo "== silo1 SIGTERM mid-call (hand-off)"

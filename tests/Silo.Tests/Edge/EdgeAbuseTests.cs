@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Gateway.Edge;
 using Switchboard.Silo.Tests.Hosting;
 using Switchboard.TestInfrastructure;
+using Switchboard.TestInfrastructure.Fuzzing;
 
 namespace Switchboard.Silo.Tests.Edge;
 
@@ -210,6 +212,124 @@ public sealed class EdgeAbuseTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task FuzzedMessages_EachSocketEndsWithADefinedCloseCode_WhileTheCallIsUnharmed()
+    {
+        await using var silo = await StartAsync([], new LogCapture());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var call = BehavingCall.Start(silo.MediaStreamUrl, CallDuration, timeout.Token);
+        await call.StreamingAsync();
+
+        var closes = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => FuzzOneSocketAsync(silo.MediaStreamUrl, i, timeout.Token)));
+        var summary = await call.Completion;
+
+        // 1000 stop, 1003 binary frame, 1007 invalid UTF-8 text, 1008 policy, 1009 too big, 1011 server error.
+        int?[] defined = [1000, 1003, 1007, 1008, 1009, 1011];
+        Assert.All(closes, c => Assert.Contains(c.Status, defined));
+        Assert.True(closes.Skip(3).Sum(c => c.Sent) > 30, "the UTF-8-valid mutations must reach the parser, not be cut off by an early close");
+        BehavingCall.AssertUnharmed(summary);
+    }
+
+    /// <summary>One socket: connected, start, then 40 mutated messages (seeded by the socket index), then stop (socket 0
+    /// also a binary frame before it). Sockets 0-2 send raw byte mutations (invalid UTF-8 ends them with 1007 from the
+    /// WebSocket layer); sockets 3-5 keep the text valid UTF-8, so the mutations reach the parser and the grain. Reads
+    /// everything the server sends meanwhile; returns the server's close status.</summary>
+    private static async Task<(int? Status, int Sent)> FuzzOneSocketAsync(Uri url, int index, CancellationToken cancellationToken)
+    {
+        var sid = ("MZ" + index.ToString("D2", System.Globalization.CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N"))[..34];
+        string[] samples =
+        [
+            $$$"""{"event":"media","sequenceNumber":"3","media":{"track":"inbound","chunk":"2","timestamp":"40","payload":"{{{Convert.ToBase64String(new byte[160])}}}"},"streamSid":"{{{sid}}}"}""",
+            $$$"""{"event":"mark","sequenceNumber":"4","streamSid":"{{{sid}}}","mark":{"name":"utt-1"}}""",
+            $$$"""{"event":"dtmf","streamSid":"{{{sid}}}","sequenceNumber":"5","dtmf":{"track":"inbound_track","digit":"5"}}""",
+        ];
+        var bytes = new ByteMutator(1000 + index);
+        var json = new JsonMutator(2000 + index);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(url, cancellationToken);
+        var closed = DrainUntilCloseAsync(socket, cancellationToken);
+        await SendTextAsync(socket, """{"event":"connected","protocol":"Call","version":"1.0.0"}""", cancellationToken);
+        await SendTextAsync(socket, $$$"""{"event":"start","sequenceNumber":"1","start":{"accountSid":"AC0123456789abcdef0123456789abcdef","streamSid":"{{{sid}}}","callSid":"CA0123456789abcdef0123456789abcdef","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{}},"streamSid":"{{{sid}}}"}""", cancellationToken);
+        var sent = 0;
+        for (var i = 0; i < 40 && !closed.IsCompleted; i++)
+        {
+            var sample = samples[i % samples.Length];
+            var payload = i % 2 == 0 ? bytes.Mutate(Encoding.UTF8.GetBytes(sample)) : Encoding.UTF8.GetBytes(json.Mutate(sample));
+            if (index >= 3)
+            {
+                payload = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload));
+            }
+
+            if (!await TrySendAsync(socket, payload, WebSocketMessageType.Text, cancellationToken))
+            {
+                break;
+            }
+
+            sent++;
+        }
+
+        if (index == 0)
+        {
+            await TrySendAsync(socket, [1, 2, 3], WebSocketMessageType.Binary, cancellationToken);
+        }
+
+        await TrySendAsync(socket, Encoding.UTF8.GetBytes($$$"""{"event":"stop","sequenceNumber":"999","stop":{"accountSid":"AC0123456789abcdef0123456789abcdef","callSid":"CA0123456789abcdef0123456789abcdef"},"streamSid":"{{{sid}}}"}"""), WebSocketMessageType.Text, cancellationToken);
+        var status = await closed.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        return (status, sent);
+    }
+
+    private static async Task<int?> DrainUntilCloseAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    try
+                    {
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
+                    }
+                    catch (WebSocketException)
+                    {
+                        // After a protocol error (1007) the server aborts right behind its close frame: nothing to answer.
+                    }
+
+                    return (int?)result.CloseStatus;
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            // Aborted without a close frame: not a defined ending.
+            return null;
+        }
+    }
+
+    private static Task SendTextAsync(ClientWebSocket socket, string text, CancellationToken cancellationToken) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
+
+    private static async Task<bool> TrySendAsync(ClientWebSocket socket, byte[] payload, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        if (socket.State != WebSocketState.Open)
+        {
+            return false;
+        }
+
+        try
+        {
+            await socket.SendAsync(payload, type, true, cancellationToken);
+            return true;
+        }
+        catch (WebSocketException)
+        {
+            // The server closed meanwhile; its close frame says why.
+            return false;
         }
     }
 

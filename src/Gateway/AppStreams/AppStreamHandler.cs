@@ -95,8 +95,7 @@ internal sealed class AppStreamHandler(
         }).ConfigureAwait(false);
 
         MediaStreamSession? session = null;
-        var lifetime = result.ValidUntil - timeProvider.GetUtcNow();
-        using var socket = new ExpiringWebSocket(accepted, lifetime, settings.CloseHandshakeTimeout, timeProvider, () =>
+        using var socket = new ExpiringWebSocket(accepted, result.ValidUntil, settings.CloseHandshakeTimeout, timeProvider, () =>
         {
             AppStreamLog.TokenExpired(_logger, session?.ConnectionId ?? "app", remote, result.Subject, result.ValidUntil, TokenExpiredCloseStatus);
             instruments.ConnectionDropped(EdgeInstruments.Reasons.TokenExpired);

@@ -17,24 +17,28 @@ internal sealed class ExpiringWebSocket : WebSocket
 {
     private const string ExpiredReason = "AUTH_FAILURE: token expired";
 
+    // Timers cannot be set further ahead than about 49 days; a longer-lived token is re-armed until its deadline.
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(30);
+
     private readonly WebSocket _inner;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _closeHandshakeTimeout;
     private readonly Action _onExpired;
+    private readonly DateTimeOffset _deadline;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly ITimer _expiry;
     private ITimer? _abort;
     private volatile bool _expired;
     private volatile bool _disposed;
 
-    public ExpiringWebSocket(WebSocket inner, TimeSpan lifetime, TimeSpan closeHandshakeTimeout, TimeProvider timeProvider, Action onExpired)
+    public ExpiringWebSocket(WebSocket inner, DateTimeOffset deadline, TimeSpan closeHandshakeTimeout, TimeProvider timeProvider, Action onExpired)
     {
         _inner = inner;
         _timeProvider = timeProvider;
         _closeHandshakeTimeout = closeHandshakeTimeout;
         _onExpired = onExpired;
-        var due = lifetime <= TimeSpan.Zero ? TimeSpan.Zero : lifetime;
-        _expiry = timeProvider.CreateTimer(static state => ((ExpiringWebSocket)state!).Expire(), this, due, Timeout.InfiniteTimeSpan);
+        _deadline = deadline;
+        _expiry = timeProvider.CreateTimer(static state => ((ExpiringWebSocket)state!).Expire(), this, DueIn(), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Whether the deadline passed.</summary>
@@ -140,10 +144,22 @@ internal sealed class ExpiringWebSocket : WebSocket
         _inner.Dispose();
     }
 
+    private TimeSpan DueIn()
+    {
+        var remaining = _deadline - _timeProvider.GetUtcNow();
+        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining < MaxTimerDue ? remaining : MaxTimerDue;
+    }
+
     private void Expire()
     {
-        if (_expired || _inner.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        if (_expired || _disposed || _inner.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
+            return;
+        }
+
+        if (_timeProvider.GetUtcNow() < _deadline)
+        {
+            _expiry.Change(DueIn(), Timeout.InfiniteTimeSpan);
             return;
         }
 

@@ -107,6 +107,42 @@ public class AppStreamEndpointTests
     }
 
     [Fact]
+    public async Task LongLivedToken_BeyondTheTimerRange_AcceptedAndClosedOnlyAtItsExpiry()
+    {
+        var (host, time) = await StartAsync();
+        await using (host)
+        {
+            using var client = new ClientWebSocket();
+            Bearer(TestTokens.Create(Now.AddDays(100), notBefore: Now))(client.Options);
+            await client.ConnectAsync(AppUri(host), CancellationToken.None);
+            var receiving = client.ReceiveAsync(new byte[1024], CancellationToken.None);
+
+            time.Advance(TimeSpan.FromDays(99));
+            await Task.Delay(100);
+            Assert.False(receiving.IsCompleted, "the connection must stay open until the token's expiry");
+            time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+            var result = await receiving.WaitAsync(Timeout);
+
+            Assert.Equal((WebSocketCloseStatus)AppStreamHandler.TokenExpiredCloseStatus, result.CloseStatus);
+            await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task LongLivedToken_OnTheSystemClock_Accepted()
+    {
+        // A system timer cannot be set a year ahead: the session must still run (and answer a clean close).
+        await using var host = await GatewayTestHost.StartAsync(TestTokens.Settings(), signatures: false);
+        using var client = new ClientWebSocket();
+        Bearer(TestTokens.Create(DateTimeOffset.UtcNow.AddDays(365), notBefore: DateTimeOffset.UtcNow.AddMinutes(-1)))(client.Options);
+        await client.ConnectAsync(AppUri(host), CancellationToken.None);
+
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, null, new CancellationTokenSource(Timeout).Token);
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+    }
+
+    [Fact]
     public async Task ValidTokenInQueryString_Accepted()
     {
         var (host, _) = await StartAsync();

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Switchboard.Gateway.AppStreams;
 using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Edge;
 using Switchboard.Gateway.Health;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Gateway.MediaStreams;
@@ -27,6 +29,9 @@ public static class GatewayHostingExtensions
 
     /// <summary>Media stream WebSocket path.</summary>
     public const string MediaStreamPath = PublicUrlResolver.MediaStreamPath;
+
+    /// <summary>WebSocket path of application (non-Twilio) clients, authenticated with a JWT.</summary>
+    public const string AppStreamPath = AppStreamHandler.Path;
 
     /// <summary>Health path.</summary>
     public const string HealthPath = "/health";
@@ -59,25 +64,72 @@ public static class GatewayHostingExtensions
         services.AddHostedService<GatewayHealthReporter>();
         services.TryAddSingleton<GatewayDrainState>();
         services.AddHostedService<GatewayDrainService>();
+        AddEdge(services, configuration);
         return services;
     }
 
-    /// <summary>Adds the ping-timing hook and the WebSocket middleware. Must run before any other <c>UseWebSockets</c>.</summary>
+    /// <summary>Adds, in order: forwarded headers from <c>Gateway:KnownProxies</c> (only when some are listed), the ping-timing
+    /// hook, the WebSocket middleware and the upgrade admission (TLS in Production, per-address rate, connection limit).
+    /// Must run before any other <c>UseWebSockets</c>.</summary>
     public static IApplicationBuilder UseSwitchboardGateway(this IApplicationBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        // ASP.NET Core's forwarded-headers middleware trusts every peer when its proxy lists are empty: run it only when
+        // proxies are listed. The predicate is evaluated per request, after start-up validation.
+        app.UseWhen(static context => !context.RequestServices.GetRequiredService<KnownProxyList>().IsEmpty, static branch => branch.UseForwardedHeaders());
         app.UseMiddleware<PingTimingMiddleware>();
         app.UseWebSockets();
+        app.UseMiddleware<UpgradeAdmissionMiddleware>();
         return app;
     }
 
-    /// <summary>Maps <c>POST /twilio/voice</c>, <c>GET /twilio/media-stream</c> (and its trailing-slash form) and <c>GET /health</c>.</summary>
+    /// <summary>Maps <c>POST /twilio/voice</c>, <c>GET /twilio/media-stream</c> (and its trailing-slash form), <c>GET /app/stream</c>
+    /// and <c>GET /health</c>.</summary>
     public static IEndpointRouteBuilder MapSwitchboardGateway(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(VoicePath, static context => context.RequestServices.GetRequiredService<VoiceWebhookHandler>().HandleAsync(context));
         // The route also matches the trailing-slash form Twilio's docs mention.
         endpoints.MapGet(MediaStreamPath, static context => context.RequestServices.GetRequiredService<MediaStreamHandler>().HandleAsync(context));
+        endpoints.MapGet(AppStreamPath, static context => context.RequestServices.GetRequiredService<AppStreamHandler>().HandleAsync(context));
         endpoints.MapGet(HealthPath, static context => context.RequestServices.GetRequiredService<HealthEndpoint>().HandleAsync(context));
         return endpoints;
+    }
+
+    /// <summary>Edge limits (<c>Gateway:MaxConnections</c>, <c>Gateway:UpgradeRateLimit</c>, <c>Gateway:Http</c>, <c>Gateway:Tls</c>,
+    /// <c>Gateway:KnownProxies</c>) and application authentication (<c>Gateway:Auth</c>), all validated at start-up.</summary>
+    private static void AddEdge(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EdgeOptions>()
+            .Bind(configuration.GetSection(EdgeOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                // One environment variable (Gateway__KnownProxies="10.0.0.5,172.16.0.0/12") as well as indexed entries.
+                var scalar = configuration[$"{EdgeOptions.SectionName}:{nameof(EdgeOptions.KnownProxies)}"];
+                if (!string.IsNullOrWhiteSpace(scalar))
+                {
+                    options.KnownProxies.Add(scalar);
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>());
+        services.AddOptions<AppAuthOptions>()
+            .Bind(configuration.GetSection(AppAuthOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AppAuthOptions>, AppAuthOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(static sp =>
+        {
+            KnownProxyList.TryParse(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.KnownProxies, out var list, out _);
+            return list;
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>());
+        services.TryAddSingleton<ConnectionLimiter>();
+        services.TryAddSingleton<UpgradeRateLimiter>();
+        services.TryAddSingleton<EdgeInstruments>();
+        services.TryAddSingleton<IncompleteRequestMonitor>();
+        services.TryAddSingleton<AppTokenValidator>();
+        services.TryAddSingleton<AppStreamHandler>();
+        services.AddHostedService<EdgeStartupLogger>();
     }
 
     private static string? FirstSet(string? primary, string? fallback) => string.IsNullOrWhiteSpace(primary) ? fallback : primary;

@@ -63,6 +63,8 @@ internal sealed class SimulatedCall : IDisposable
         {
             _socket.Options.SetRequestHeader(TwilioSignature.HeaderName, TwilioSignature.Compute(token, TwilioSignature.SignedUrl(options.Url, options.PublicUrl)));
         }
+
+        options.ConfigureSocket?.Invoke(_socket.Options);
     }
 
     /// <summary>Position of the call in the run.</summary>

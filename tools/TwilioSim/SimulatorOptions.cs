@@ -39,6 +39,12 @@ internal sealed class SimulatorOptions
     /// <summary>Public base URL whose host Twilio would sign (e.g. an ngrok URL). Default: the host of <see cref="Url"/>.</summary>
     public Uri? PublicUrl { get; init; }
 
+    /// <summary>
+    /// Applied to every call's socket options before it connects (in-process use only): e.g. an <c>Authorization</c> header
+    /// for an application route, or a certificate check for a self-signed <c>wss://</c> server. Default none.
+    /// </summary>
+    public Action<System.Net.WebSockets.ClientWebSocketOptions>? ConfigureSocket { get; init; }
+
     /// <summary>Raw 8 kHz μ-law audio, looped. Default (empty): generated speech-like audio.</summary>
     public ReadOnlyMemory<byte> Audio { get; init; }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Edge;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Grains;
 using Switchboard.Runtime;
@@ -16,11 +17,13 @@ namespace Switchboard.Gateway.Health;
 /// <c>GET /health</c>: the cluster's health from the health grain, as
 /// <c>{"status","uptime","connections","latency"(p99 ms),"latencyP50","reasons","nodes"}</c>. 200 for healthy and
 /// degraded, 503 for unhealthy, and 503 with a reason when the grain cannot be reached (a load balancer must not send
-/// calls to a gateway that cannot reach its cluster).
+/// calls to a gateway that cannot reach its cluster). <c>ready</c> is false (and the status code 503) while the gateway
+/// drains, while the cluster is unhealthy, and while it holds <c>Gateway:MaxConnections</c> connections (<c>atCapacity</c>).
 /// </summary>
 internal sealed class HealthEndpoint(
     IOptions<GatewayOptions> options,
     GatewayDrainState drain,
+    ConnectionLimiter connections,
     TimeProvider timeProvider,
     ILogger<HealthEndpoint> logger,
     IClusterMembershipService? membership = null,
@@ -46,16 +49,18 @@ internal sealed class HealthEndpoint(
             snapshot = ClusterHealthOverlay.Apply(snapshot, cluster, connectivity);
         }
 
-        var ready = !drain.IsDraining && snapshot.Status != HealthStatus.Unhealthy;
+        var atCapacity = connections.AtCapacity;
+        var ready = !drain.IsDraining && !atCapacity && snapshot.Status != HealthStatus.Unhealthy;
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
-        Write(writer, snapshot, ready, drain.IsDraining, cluster);
+        Write(writer, snapshot, ready, drain.IsDraining, cluster, new CapacityReading(connections.Held, connections.Max));
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    internal static void Write(Utf8JsonWriter writer, HealthSnapshot snapshot, bool ready = true, bool draining = false, ClusterMembershipSnapshot? cluster = null)
+    internal static void Write(Utf8JsonWriter writer, HealthSnapshot snapshot, bool ready = true, bool draining = false, ClusterMembershipSnapshot? cluster = null,
+        CapacityReading? capacity = null)
     {
         writer.WriteStartObject();
         writer.WriteString("status"u8, snapshot.Status switch
@@ -90,6 +95,13 @@ internal sealed class HealthEndpoint(
         writer.WriteEndArray();
         writer.WriteBoolean("ready"u8, ready);
         writer.WriteBoolean("draining"u8, draining);
+        if (capacity is { } held)
+        {
+            writer.WriteBoolean("atCapacity"u8, held.Held >= held.Max);
+            writer.WriteNumber("gatewayConnections"u8, held.Held);
+            writer.WriteNumber("maxConnections"u8, held.Max);
+        }
+
         if (cluster is not null)
         {
             writer.WriteStartObject("membership"u8);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Edge;
 using Switchboard.Runtime.Configuration;
 using Switchboard.Runtime.Hosting;
 
@@ -53,7 +54,7 @@ public static class GatewayHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(bindAddress), port);
+            kestrel.ListenGateway(IPAddress.Parse(bindAddress), port);
         });
 
         // The drain deadline must fit in the host's shutdown window, with room for the server to close what is left.
@@ -98,9 +99,9 @@ public static class GatewayHost
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationFailure.TryDescribe(ex, out var message))
         {
-            await Console.Error.WriteLineAsync($"Switchboard gateway cannot start: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"Switchboard gateway cannot start: {message}").ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }

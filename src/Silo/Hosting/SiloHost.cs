@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway;
+using Switchboard.Gateway.Edge;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Grains;
 using Switchboard.Runtime.Hosting;
@@ -36,7 +37,7 @@ internal static class SiloHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(bindAddress), port);
+            kestrel.ListenGateway(IPAddress.Parse(bindAddress), port);
         });
 
         builder.Services.AddSwitchboardSilo(builder.Configuration);
@@ -88,10 +89,10 @@ internal static class SiloHost
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationFailure.TryDescribe(ex, out var message))
         {
-            SiloLog.InvalidConfiguration(log, ex.Message);
-            await Console.Error.WriteLineAsync($"Switchboard cannot start: {ex.Message}").ConfigureAwait(false);
+            SiloLog.InvalidConfiguration(log, message);
+            await Console.Error.WriteLineAsync($"Switchboard cannot start: {message}").ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }

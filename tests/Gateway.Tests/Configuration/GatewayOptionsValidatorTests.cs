@@ -23,7 +23,9 @@ public class GatewayOptionsValidatorTests
     [Fact]
     public async Task HostStart_ProductionWithoutTwilioSettings_Fails()
     {
-        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => Tests.TestDoubles.GatewayTestHost.StartAsync(signatures: false, environment: Environments.Production));
+        // A proxy is listed so that only the Twilio settings are missing (Production also requires TLS or a known proxy).
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => Tests.TestDoubles.GatewayTestHost.StartAsync(
+            new() { ["Gateway:KnownProxies"] = "10.0.0.1" }, signatures: false, environment: Environments.Production));
 
         Assert.Contains("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, PUBLIC_URL", exception.Message, StringComparison.Ordinal);
     }

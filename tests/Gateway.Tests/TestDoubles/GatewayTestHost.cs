@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Switchboard.Gateway.Edge;
 using Switchboard.Runtime;
 
 namespace Switchboard.Gateway.Tests.TestDoubles;
@@ -39,10 +40,18 @@ internal sealed class GatewayTestHost : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}/twilio/media-stream");
 
     /// <summary>Starts a host; by default signatures are on (token + public URL behind a proxy).</summary>
-    public static async Task<GatewayTestHost> StartAsync(Dictionary<string, string?>? settings = null, bool signatures = true, string environment = "Development")
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="signatures">Whether Twilio signatures are on.</param>
+    /// <param name="environment">Host environment.</param>
+    /// <param name="configureServices">Runs before the gateway's registrations (e.g. a fake <see cref="TimeProvider"/> wins over the default).</param>
+    public static async Task<GatewayTestHost> StartAsync(
+        Dictionary<string, string?>? settings = null,
+        bool signatures = true,
+        string environment = "Development",
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGateway(IPAddress.Loopback, 0));
         var config = new Dictionary<string, string?>
         {
             ["Gateway:HealthReportPeriod"] = "00:01:00",
@@ -65,6 +74,7 @@ internal sealed class GatewayTestHost : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<IGrainFactory>(grains);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddSwitchboardGateway(builder.Configuration);
 
         var app = builder.Build();

@@ -51,6 +51,8 @@ public sealed class EmbeddedModeTests
                 ["TWILIO_ACCOUNT_SID"] = null,
                 ["TWILIO_AUTH_TOKEN"] = null,
                 ["PUBLIC_URL"] = null,
+                // Production also requires TLS or a known proxy; listed so that only the Twilio variables are missing.
+                ["Gateway:KnownProxies"] = "10.0.0.1",
             }));
         await using (app)
         {

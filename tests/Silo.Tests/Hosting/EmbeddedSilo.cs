@@ -21,11 +21,17 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public Uri MediaStreamUrl => new($"ws://{BaseAddress.Authority}/twilio/media-stream");
+    public Uri MediaStreamUrl => new($"{(BaseAddress.Scheme == "https" ? "wss" : "ws")}://{BaseAddress.Authority}/twilio/media-stream");
+
+    public Uri AppStreamUrl => new($"{(BaseAddress.Scheme == "https" ? "wss" : "ws")}://{BaseAddress.Authority}/app/stream");
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<EmbeddedSilo> StartAsync(IDictionary<string, string?>? settings = null, params string[] args)
+    public static Task<EmbeddedSilo> StartAsync(IDictionary<string, string?>? settings = null, params string[] args) =>
+        StartAsync(settings, configure: null, args);
+
+    /// <summary>Starts the host; <paramref name="configure"/> runs after the settings are added (extra log providers, services).</summary>
+    public static async Task<EmbeddedSilo> StartAsync(IDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure, params string[] args)
     {
         var app = SiloHost.Build(
             args,
@@ -43,6 +49,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
                 }
 
                 builder.Configuration.AddInMemoryCollection(values);
+                configure?.Invoke(builder);
             });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

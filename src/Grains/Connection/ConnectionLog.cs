@@ -48,4 +48,8 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information,
         Message = "Connection {ConnectionId} refused start from gateway {GatewayId}: {Reason}")]
     public static partial void StartRefused(ILogger logger, string connectionId, string gatewayId, string reason);
+
+    [LoggerMessage(EventId = 2011, EventName = "SequenceAnomaly", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} inbound sequence {Observation} at {SequenceNumber} (highest {Highest}); counted, further anomalies on this stream are only counted")]
+    public static partial void SequenceAnomaly(ILogger logger, string connectionId, SequenceObservation observation, long sequenceNumber, long highest);
 }

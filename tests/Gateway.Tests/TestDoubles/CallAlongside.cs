@@ -1,0 +1,110 @@
+using Switchboard.TestInfrastructure;
+using Switchboard.TwilioSim;
+using Xunit.Abstractions;
+
+namespace Switchboard.Gateway.Tests.TestDoubles;
+
+/// <summary>
+/// A well-behaved call streaming on the same gateway while a test feeds it bad input: TwilioSim's calls, in-process,
+/// signed like Twilio, paced like Twilio (a 160-byte frame every 20 ms), each checking every echoed byte against what it
+/// sent. Use: <see cref="StartAsync"/> (returns once every call streams and hears its echo), do the bad thing and wait for
+/// its outcome, <see cref="AssertStillStreaming"/> (so the bad input provably overlapped the call), then
+/// <see cref="AssertUnharmedAsync"/>: nothing lost, nothing reordered or corrupted, no server close, and the echo round
+/// trip's p99 within a generous bound (behaviour, not a benchmark: the machine is shared).
+/// </summary>
+internal sealed class CallAlongside : IAsyncDisposable
+{
+    /// <summary>Echo round-trip p99 a healthy call stays under on a loaded 2-core machine (Echo chunks 50 ms of audio,
+    /// so a normal round trip is 20–60 ms).</summary>
+    public const double DefaultP99BoundMs = 200;
+
+    private readonly SimulationRun _run;
+    private readonly CancellationTokenSource _cancellation;
+    private readonly int _calls;
+
+    private CallAlongside(SimulationRun run, CancellationTokenSource cancellation, int calls)
+    {
+        _run = run;
+        _cancellation = cancellation;
+        _calls = calls;
+    }
+
+    /// <summary>The calls' streamSids (their connection grains' keys).</summary>
+    public IReadOnlyList<string> StreamSids => [.. _run.Snapshot().CallResults.Select(r => r.StreamSid)];
+
+    /// <summary>Starts <paramref name="calls"/> calls (1–3: the machine is small) that stream for <paramref name="duration"/>
+    /// to <paramref name="webSocketUri"/>, and returns once each of them streams and has heard echo.</summary>
+    public static async Task<CallAlongside> StartAsync(Uri webSocketUri, TimeSpan duration, int calls = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(calls, 3);
+        var cancellation = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
+        var run = Simulator.Start(
+            new SimulatorOptions
+            {
+                Url = webSocketUri,
+                Calls = calls,
+                Duration = duration,
+                Ramp = TimeSpan.Zero,
+                Drain = TimeSpan.FromSeconds(2),
+                AuthToken = GatewayTestHost.AuthToken,
+                PublicUrl = new Uri(GatewayTestHost.PublicUrl),
+            },
+            cancellation.Token);
+        var alongside = new CallAlongside(run, cancellation, calls);
+        await TestWait.UntilAsync(
+            () => run.Completion.IsCompleted || run.Snapshot().CallResults.All(r => r.State == CallState.Streaming && r.BytesEchoed > 0),
+            $"{calls} call(s) alongside stream and hear their echo",
+            () => string.Join("; ", run.Snapshot().CallResults));
+        if (run.Completion.IsCompleted)
+        {
+            var summary = await run.Completion;
+            throw new InvalidOperationException($"The call alongside ended before the test began:\n{summary.ToText()}");
+        }
+
+        return alongside;
+    }
+
+    /// <summary>Fails unless every call is still streaming: call it once the bad input's outcome was observed, so the test
+    /// proves the two overlapped (<paramref name="phase"/> names the moment).</summary>
+    public void AssertStillStreaming(string phase)
+    {
+        var snapshot = _run.Snapshot();
+        Assert.True(
+            snapshot.Streaming == _calls,
+            $"{phase}: expected the {_calls} call(s) alongside still streaming, but: {string.Join("; ", snapshot.CallResults)}");
+    }
+
+    /// <summary>Waits for the calls to finish and asserts they lost nothing, got every byte back in order, were never
+    /// closed by the server, and kept the echo round trip's p99 under <paramref name="p99BoundMs"/>. The summary goes to
+    /// <paramref name="output"/> when given.</summary>
+    public async Task<SimulationSummary> AssertUnharmedAsync(ITestOutputHelper? output = null, double p99BoundMs = DefaultP99BoundMs)
+    {
+        var summary = await TestWait.CompletesAsync(_run.Completion, "the calls alongside", TimeSpan.FromSeconds(60));
+        var text = summary.ToText();
+        output?.WriteLine($"calls alongside:\n{text}");
+        Assert.True(summary.ExitCode == 0, $"the calls alongside failed:\n{text}");
+        Assert.Equal(_calls, summary.Connected);
+        Assert.Equal(0, summary.Lost);
+        Assert.Equal(0, summary.Mismatched);
+        Assert.Equal(summary.BytesSent, summary.BytesEchoed);
+        Assert.True(summary.BytesSent > 0, "the calls alongside sent no audio");
+        Assert.Equal(0, summary.ServerCloses);
+        Assert.True(summary.P99 < p99BoundMs, $"echo round trip p99 {summary.P99:F1} ms is over {p99BoundMs} ms:\n{text}");
+        return summary;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cancellation.CancelAsync();
+        try
+        {
+            await _run.Completion;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled by a failing test: nothing to report.
+        }
+
+        _cancellation.Dispose();
+    }
+}

@@ -53,6 +53,7 @@ internal sealed class MediaStreamSession
     private long _droppedBeforeStart;
     private long _mediaDropped;
     private int? _peerCloseStatus;
+    private int? _sentCloseStatus;
     private string _closeReason = "unknown";
 
     public MediaStreamSession(
@@ -389,6 +390,7 @@ internal sealed class MediaStreamSession
         }
 
         _closing = true;
+        _sentCloseStatus = (int)status;
         return _observer.RequestCloseAsync(status, reason);
     }
 
@@ -444,7 +446,8 @@ internal sealed class MediaStreamSession
             var grainAskedToClose = _observer.GrainCloseInstruction is not null;
             if (_grain is { } grain && !_stopped && !grainAskedToClose)
             {
-                var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
+                // Our own close counts when the peer never answered it: the stream ended on a close we decided, not a broken transport.
+                var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? _sentCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
                 try
                 {
                     await grain.SocketClosed(closure).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);

@@ -12,11 +12,19 @@ namespace Switchboard.Gateway.Tests.TestDoubles;
 /// <see cref="AssertUnharmedAsync"/>: nothing lost, nothing reordered or corrupted, no server close, and the echo round
 /// trip's p99 within a generous bound (behaviour, not a benchmark: the machine is shared).
 /// </summary>
+/// <remarks>
+/// Round trips are measured from the moment <see cref="StartAsync"/> returns (the connect and the process's warm-up are
+/// not the bad input's doing). The duration is rounded up to whole Echo chunks (3 frames, 60 ms): Echo sends a partial
+/// last chunk only on <c>stop</c>, after the simulator's drain wait, which would read as a 2 s round trip.
+/// </remarks>
 internal sealed class CallAlongside : IAsyncDisposable
 {
     /// <summary>Echo round-trip p99 a healthy call stays under on a loaded 2-core machine (Echo chunks 50 ms of audio,
     /// so a normal round trip is 20–60 ms).</summary>
     public const double DefaultP99BoundMs = 200;
+
+    // Echo sends at least 400 bytes per chunk: three 160-byte frames.
+    private static readonly TimeSpan EchoChunk = TimeSpan.FromMilliseconds(60);
 
     private readonly SimulationRun _run;
     private readonly CancellationTokenSource _cancellation;
@@ -37,6 +45,7 @@ internal sealed class CallAlongside : IAsyncDisposable
     public static async Task<CallAlongside> StartAsync(Uri webSocketUri, TimeSpan duration, int calls = 1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(calls, 3);
+        duration = TimeSpan.FromMilliseconds(Math.Ceiling(duration.TotalMilliseconds / EchoChunk.TotalMilliseconds) * EchoChunk.TotalMilliseconds);
         var cancellation = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
         var run = Simulator.Start(
             new SimulatorOptions
@@ -61,6 +70,7 @@ internal sealed class CallAlongside : IAsyncDisposable
             throw new InvalidOperationException($"The call alongside ended before the test began:\n{summary.ToText()}");
         }
 
+        run.ResetLatency();
         return alongside;
     }
 

@@ -47,7 +47,8 @@ internal sealed class RawTwilioClient : IDisposable
     public Task SendBinaryAsync(byte[] bytes) =>
         Socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
 
-    /// <summary>Reads (and discards) until the server's close frame; returns its status.</summary>
+    /// <summary>Reads (and discards) until the server's close frame, answers it as a conforming client does, and returns
+    /// its status.</summary>
     public async Task<WebSocketCloseStatus?> ReceiveUntilCloseAsync()
     {
         var buffer = new byte[16 * 1024];
@@ -59,6 +60,7 @@ internal sealed class RawTwilioClient : IDisposable
                 var result = await Socket.ReceiveAsync(buffer, cts.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    await Socket.CloseOutputAsync(result.CloseStatus ?? WebSocketCloseStatus.Empty, null, cts.Token);
                     return result.CloseStatus;
                 }
             }

@@ -13,6 +13,9 @@ namespace Switchboard.Gateway.Tests.TestDoubles;
 /// trip's p99 within a generous bound (behaviour, not a benchmark: the machine is shared).
 /// </summary>
 /// <remarks>
+/// The round-trip bound is the p99 bound plus the worst stall a <see cref="SchedulingStallProbe"/> saw in the same
+/// window: when the shared machine stops this whole process (other test processes, a collection), the call's round trip
+/// stretches through no fault of the gateway; a gateway that blocks or starves its own thread pool is not excused.
 /// Round trips are measured from the moment <see cref="StartAsync"/> returns (the connect and the process's warm-up are
 /// not the bad input's doing). The duration is rounded up to whole Echo chunks (3 frames, 60 ms): Echo sends a partial
 /// last chunk only on <c>stop</c>, after the simulator's drain wait, which would read as a 2 s round trip.
@@ -29,6 +32,7 @@ internal sealed class CallAlongside : IAsyncDisposable
     private readonly SimulationRun _run;
     private readonly CancellationTokenSource _cancellation;
     private readonly int _calls;
+    private readonly SchedulingStallProbe _probe = new();
 
     private CallAlongside(SimulationRun run, CancellationTokenSource cancellation, int calls)
     {
@@ -71,6 +75,7 @@ internal sealed class CallAlongside : IAsyncDisposable
         }
 
         run.ResetLatency();
+        alongside._probe.Reset();
         return alongside;
     }
 
@@ -85,12 +90,14 @@ internal sealed class CallAlongside : IAsyncDisposable
     }
 
     /// <summary>Waits for the calls to finish and asserts they lost nothing, got every byte back in order, were never
-    /// closed by the server, and kept the echo round trip's p99 under <paramref name="p99BoundMs"/>. The summary goes to
+    /// closed by the server, and kept the echo round trip's p99 under <paramref name="p99BoundMs"/> (plus any machine stall,
+    /// see the remarks). The summary goes to
     /// <paramref name="output"/> when given.</summary>
     public async Task<SimulationSummary> AssertUnharmedAsync(ITestOutputHelper? output = null, double p99BoundMs = DefaultP99BoundMs)
     {
         var summary = await TestWait.CompletesAsync(_run.Completion, "the calls alongside", TimeSpan.FromSeconds(60));
-        var text = summary.ToText();
+        var stall = _probe.MaxStall.TotalMilliseconds;
+        var text = $"{summary.ToText()}\nmachine stall (scheduling probe) up to {stall:F0} ms";
         output?.WriteLine($"calls alongside:\n{text}");
         Assert.True(summary.ExitCode == 0, $"the calls alongside failed:\n{text}");
         Assert.Equal(_calls, summary.Connected);
@@ -99,7 +106,9 @@ internal sealed class CallAlongside : IAsyncDisposable
         Assert.Equal(summary.BytesSent, summary.BytesEchoed);
         Assert.True(summary.BytesSent > 0, "the calls alongside sent no audio");
         Assert.Equal(0, summary.ServerCloses);
-        Assert.True(summary.P99 < p99BoundMs, $"echo round trip p99 {summary.P99:F1} ms is over {p99BoundMs} ms:\n{text}");
+        Assert.True(
+            summary.P99 < p99BoundMs + stall,
+            $"echo round trip p99 {summary.P99:F1} ms is over {p99BoundMs} ms + {stall:F0} ms of machine stall:\n{text}");
         return summary;
     }
 
@@ -116,5 +125,6 @@ internal sealed class CallAlongside : IAsyncDisposable
         }
 
         _cancellation.Dispose();
+        _probe.Dispose();
     }
 }

@@ -18,7 +18,8 @@ internal sealed class SchedulingStallProbe : IDisposable
 
     public SchedulingStallProbe()
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "scheduling-stall-probe", Priority = ThreadPriority.AboveNormal };
+        // Normal priority on purpose: the probe must wait for a CPU exactly as the thread pool's threads do.
+        _thread = new Thread(Run) { IsBackground = true, Name = "scheduling-stall-probe" };
         _thread.Start();
     }
 

@@ -59,8 +59,8 @@ public sealed class GatewayOptions
     /// <summary>Messages kept while waiting for <c>start</c>; later ones are dropped and counted.</summary>
     public int MaxBufferedBeforeStart { get; set; } = DefaultMaxBufferedBeforeStart;
 
-    /// <summary>Outbound frames queued per socket. When the queue is full the oldest queued <c>media</c> frame is
-    /// dropped (stale audio) to make room; the observer's <c>Send</c> never waits.</summary>
+    /// <summary>Outbound frames queued per socket. When the queue is full the oldest queued frame (stale audio, or a mark)
+    /// is dropped to make room, never a <c>clear</c>; the observer's <c>Send</c> never waits.</summary>
     public int OutboundQueueCapacity { get; set; } = DefaultOutboundQueueCapacity;
 
     /// <summary>Origins a browser client may upgrade from (<c>https://app.example.com</c>; <c>*</c> allows any). A request

@@ -52,7 +52,7 @@ internal sealed class MediaStreamInstruments
         MediaDropped = meter.CreateCounter<long>("switchboard.gateway.media.dropped",
             description: "Inbound media messages dropped for their payload, never forwarded (tag reason).");
         OutboundTrimmed = meter.CreateCounter<long>("switchboard.gateway.outbound.trimmed",
-            description: "Queued outbound media frames dropped as stale to keep a socket's send queue within its bound.");
+            description: "Queued outbound frames (stale audio, marks) dropped to keep a socket's send queue within its bound.");
         SocketsBroken = meter.CreateCounter<long>("switchboard.gateway.sockets.broken",
             description: "Sockets that ended without a close handshake (transport error, unanswered keep-alive, abort).");
     }

@@ -73,7 +73,7 @@ internal static partial class MediaStreamLog
     public static partial void MediaDropped(ILogger logger, string connectionId, string? remoteAddress, string reason, string detail);
 
     [LoggerMessage(EventId = 1022, EventName = "OutboundTrimmed", Level = LogLevel.Warning,
-        Message = "Stream {ConnectionId} from {RemoteAddress}: send queue full ({Capacity} frames), the client is not keeping up; dropping the oldest queued audio (only counted from now on)")]
+        Message = "Stream {ConnectionId} from {RemoteAddress}: send queue full ({Capacity} frames), the client is not keeping up; dropping the oldest queued frames (only counted from now on)")]
     public static partial void OutboundTrimmed(ILogger logger, string connectionId, string? remoteAddress, int capacity);
 
     [LoggerMessage(EventId = 1023, EventName = "SendStalled", Level = LogLevel.Warning,

@@ -14,9 +14,10 @@ namespace Switchboard.Gateway.MediaStreams;
 /// </summary>
 /// <remarks>
 /// <para>A client that stops reading (policy, README "Limits and security"): first the queue's bound holds memory flat
-/// (<see cref="GatewayOptions.OutboundQueueCapacity"/> frames; when full the oldest queued audio is dropped, counted and
-/// logged once); then, when one send has made no progress for <see cref="GatewayOptions.SendStallTimeout"/>, the socket
-/// is aborted (a close frame could not get through either) and <see cref="Stalled"/> tells the session why.</para>
+/// (<see cref="GatewayOptions.OutboundQueueCapacity"/> frames; when full the oldest queued frame is dropped, counted and
+/// logged once, see <see cref="SocketSendQueue"/>); then, when one send has made no progress for
+/// <see cref="GatewayOptions.SendStallTimeout"/>, the socket is aborted (a close frame could not get through either) and
+/// <see cref="Stalled"/> tells the session why.</para>
 /// <para>After a close has been queued, or the socket failed, later frames are dropped and counted: the socket is gone
 /// and there is nobody to tell.</para>
 /// </remarks>
@@ -37,6 +38,8 @@ internal sealed class SocketObserver : IConnectionObserver
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dropped;
     private long _trimmed;
+    private int _stalled;
+    private CancellationTokenSource? _sendCancellation;
     private string _connectionId;
 
     public SocketObserver(
@@ -68,8 +71,9 @@ internal sealed class SocketObserver : IConnectionObserver
     /// <summary>Close requested by the grain (not by the session itself), if any.</summary>
     public CloseInstruction? GrainCloseInstruction { get; private set; }
 
-    /// <summary>True once the socket was aborted because a send made no progress for the stall timeout.</summary>
-    public bool Stalled { get; private set; }
+    /// <summary>True once the socket was aborted because a send made no progress for the stall timeout. Set before the
+    /// abort, so whoever sees the socket fail afterwards also sees this.</summary>
+    public bool Stalled => Volatile.Read(ref _stalled) == 1;
 
     /// <summary>Frames dropped because the socket was closing or gone.</summary>
     public long DroppedFrames => Interlocked.Read(ref _dropped);
@@ -108,9 +112,13 @@ internal sealed class SocketObserver : IConnectionObserver
     /// <summary>The single send loop; ends after a close, when the socket fails, or when a send stalls.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // One timer for the whole loop, armed around each send: the hot path allocates nothing for it.
-        using var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
-        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), stall);
+        // One timer for the whole loop, armed around each send: the hot path allocates nothing for it. When it fires it
+        // records the stall first and only then cancels the send (which aborts the socket), so the session, which sees the
+        // socket fail next, always knows why.
+        using var sendCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _sendCancellation = sendCancellation;
+        using var stallTimer = _timeProvider.CreateTimer(static state => ((SocketObserver)state!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var token = sendCancellation.Token;
         try
         {
             while (await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -129,9 +137,9 @@ internal sealed class SocketObserver : IConnectionObserver
                     }
 
                     var bytes = _writer.Write(StreamSid, frame);
-                    stall.CancelAfter(_stallTimeout);
-                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, stall.Token).ConfigureAwait(false);
-                    stall.CancelAfter(Timeout.InfiniteTimeSpan);
+                    stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
+                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false);
+                    stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     continue;
                 }
 
@@ -139,9 +147,9 @@ internal sealed class SocketObserver : IConnectionObserver
                 {
                     if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                     {
-                        stall.CancelAfter(_stallTimeout);
-                        await _socket.CloseOutputAsync((WebSocketCloseStatus)command.CloseStatus, TrimReason(command.CloseReason), stall.Token).ConfigureAwait(false);
-                        stall.CancelAfter(Timeout.InfiniteTimeSpan);
+                        stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
+                        await _socket.CloseOutputAsync((WebSocketCloseStatus)command.CloseStatus, TrimReason(command.CloseReason), token).ConfigureAwait(false);
+                        stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     }
                 }
                 finally
@@ -153,14 +161,9 @@ internal sealed class SocketObserver : IConnectionObserver
                 break;
             }
         }
-        catch (Exception) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (Stalled)
         {
-            // The client stopped reading: its receive window and our buffers are full. Cancelling the send aborted the
-            // socket already; the session's receive fails next and reports the stream ended.
-            Stalled = true;
-            _instruments.PolicyClose(MediaStreamInstruments.ClientNotReading);
-            MediaStreamLog.SendStalled(_logger, _connectionId, _remoteAddress, _stallTimeout);
-            _socket.Abort();
+            // Logged and counted when the stall was detected; the session's receive fails next and reports the stream ended.
         }
         catch (OperationCanceledException)
         {
@@ -173,6 +176,7 @@ internal sealed class SocketObserver : IConnectionObserver
         }
         finally
         {
+            stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _queue.Complete();
             _closeSent.TrySetResult();
             // Release anyone waiting on a close that will never be sent.
@@ -185,6 +189,29 @@ internal sealed class SocketObserver : IConnectionObserver
                 }
             }
         }
+    }
+
+    // The stall timer fired: a send (or our close) made no progress for the stall timeout. The client stopped reading:
+    // its receive window and our buffers are full, and a close frame could not get through either.
+    private void OnStalled()
+    {
+        if (Interlocked.Exchange(ref _stalled, 1) != 0)
+        {
+            return;
+        }
+
+        _instruments.PolicyClose(MediaStreamInstruments.ClientNotReading);
+        MediaStreamLog.SendStalled(_logger, _connectionId, _remoteAddress, _stallTimeout);
+        try
+        {
+            _sendCancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop ended in the meantime.
+        }
+
+        _socket.Abort();
     }
 
     private void Enqueue(OutboundCommand command)

@@ -9,9 +9,10 @@ namespace Switchboard.Gateway.MediaStreams;
 /// <remarks>
 /// <para>Bound: at most <c>capacity</c> frames. Writers never wait: a full queue must not push back into the runtime,
 /// whose observer mailbox is unbounded, so waiting would only move the growth there. Instead, when a frame arrives at a
-/// full queue the oldest queued <c>media</c> frame is dropped (stale audio: the client is behind, and what it has not
-/// read yet is the audio least worth playing late); marks and clears are kept, so mark echoes still resolve in order.
-/// If the queue holds no media at all, the arriving frame itself is dropped. Either way the caller learns it as
+/// full queue the oldest queued frame is dropped: the client is behind, and the oldest audio is the least worth playing
+/// late, so the queue always holds the newest stretch of the outbound stream. A mark dropped with its audio is resolved
+/// by the grain when a later mark is echoed (its FIFO pops the skipped ones). Clears are never dropped (a barge-in must
+/// reach the client); if the queue holds nothing but clears, the arriving frame is. The caller learns it as
 /// <see cref="SendQueueOutcome.QueuedAfterTrim"/> or <see cref="SendQueueOutcome.DroppedFull"/>.</para>
 /// <para>Close commands are never refused while the queue is open (a socket sees at most a few). After
 /// <see cref="Complete"/> every enqueue is refused with <see cref="SendQueueOutcome.DroppedClosed"/>; what is still
@@ -65,7 +66,7 @@ internal sealed class SocketSendQueue
             {
                 if (_frames >= _capacity)
                 {
-                    if (!TrimOldestMedia())
+                    if (!TrimOldestFrame())
                     {
                         return SendQueueOutcome.DroppedFull;
                     }
@@ -137,15 +138,15 @@ internal sealed class SocketSendQueue
         _doorbell.Writer.TryWrite(true);
     }
 
-    // Called under the lock with a full queue: drops the oldest media frame, keeping everything else in order.
-    private bool TrimOldestMedia()
+    // Called under the lock with a full queue: drops the oldest frame that is not a clear, keeping the rest in order.
+    private bool TrimOldestFrame()
     {
         var count = _items.Count;
         var trimmed = false;
         for (var i = 0; i < count; i++)
         {
             var item = _items.Dequeue();
-            if (!trimmed && item.Frame is { Kind: OutboundKind.Media })
+            if (!trimmed && item.Frame is { Kind: not OutboundKind.Clear })
             {
                 trimmed = true;
                 _frames--;

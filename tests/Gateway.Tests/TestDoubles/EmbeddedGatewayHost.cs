@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,11 +55,26 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
     public Task<ConnectionSnapshot> SnapshotAsync(string streamSid) => Grains.GetGrain<IConnectionGrain>(streamSid).GetSnapshot();
 
     /// <summary>Starts a host; <paramref name="settings"/> override configuration keys, <paramref name="configureServices"/>
-    /// runs after the grains are registered (e.g. to register another call application).</summary>
-    public static async Task<EmbeddedGatewayHost> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    /// runs after the grains are registered (e.g. to register another call application). <paramref name="socketSendBufferBytes"/>
+    /// fixes the kernel send buffer of every accepted connection (Linux copies it from the listening socket): loopback's
+    /// autotuned buffers hold megabytes, so a test of a client that stops reading would take minutes to fill them.</summary>
+    public static async Task<EmbeddedGatewayHost> StartAsync(
+        Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null,
+        int? socketSendBufferBytes = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        if (socketSendBufferBytes is { } sendBuffer)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = sendBuffer;
+                return socket;
+            });
+        }
+
         var config = new Dictionary<string, string?>
         {
             ["Gateway:HealthReportPeriod"] = "00:01:00",

@@ -54,7 +54,10 @@ public static class GatewayHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayIdentity>();
+        services.AddMetrics();
         services.TryAddSingleton<MediaStreamTracker>();
+        services.TryAddSingleton<MediaStreamInstruments>();
+        services.TryAddSingleton<OriginPolicy>();
         services.TryAddSingleton<PublicUrlResolver>();
         services.TryAddSingleton<TwilioRequestAuthenticator>();
         services.TryAddSingleton<MediaStreamHandler>();

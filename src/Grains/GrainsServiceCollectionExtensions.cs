@@ -17,6 +17,7 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ConnectionGrainOptions"/> (section <c>ConnectionGrain</c>) and <see cref="HealthOptions"/>
     /// (section <c>Health</c>), both validated at start, <see cref="TimeProvider.System"/> unless one is registered, the
+    /// connection grains' <see cref="ConnectionInstruments"/>, the
     /// embedded <see cref="EchoApplication"/> as keyed <see cref="ICallApplication"/> "echo", and <see cref="ICallApplication"/>
     /// resolved from the keyed application named by <c>Application</c>. Other applications register with
     /// <c>services.AddKeyedSingleton&lt;ICallApplication, MyApp&gt;("name")</c>. Grain classes themselves are registered by
@@ -32,6 +33,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ConnectionInstruments>();
 
         services.TryAddKeyedSingleton<ICallApplication, EchoApplication>(EchoApplication.Name);
         var name = configuration[ApplicationKey];

@@ -26,6 +26,25 @@ public static class TestWait
         }
     }
 
+    /// <summary>Polls the asynchronous <paramref name="condition"/> (a grain query, say) until it holds; fails naming
+    /// <paramref name="expectation"/> and, if given, the actual state from <paramref name="describeActual"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string expectation, Func<string>? describeActual = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var limit = timeout ?? DefaultTimeout;
+        var started = DateTime.UtcNow;
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow - started > limit)
+            {
+                var actual = describeActual is null ? string.Empty : $" Actual: {describeActual()}.";
+                throw new TimeoutException($"Timed out after {limit} waiting until {expectation}.{actual}");
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Awaits <paramref name="task"/>, failing with a message naming <paramref name="what"/> if it does not complete in time.</summary>
     public static async Task<T> CompletesAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {

@@ -17,6 +17,20 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
+    public void Reset_AfterSlowSamples_PercentilesCoverOnlyLaterSamples()
+    {
+        var histogram = new LatencyHistogram();
+        histogram.Record(TimeSpan.FromSeconds(2));
+
+        histogram.Reset();
+        histogram.Record(TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(1, histogram.Count);
+        Assert.True(histogram.Max < TimeSpan.FromMilliseconds(6), $"max {histogram.Max}");
+        Assert.True(histogram.Percentile(0.99) < TimeSpan.FromMilliseconds(6), $"p99 {histogram.Percentile(0.99)}");
+    }
+
+    [Fact]
     public void Percentile_UniformMilliseconds_WithinBucketPrecision()
     {
         var histogram = new LatencyHistogram();

@@ -38,6 +38,21 @@ internal sealed class LatencyHistogram
         }
     }
 
+    /// <summary>
+    /// Forgets every sample so far (e.g. the connect and warm-up phase of a run). Racing <see cref="Record"/> calls may
+    /// land on either side of the reset; the histogram stays consistent enough for percentiles.
+    /// </summary>
+    public void Reset()
+    {
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            Interlocked.Exchange(ref _counts[i], 0);
+        }
+
+        Interlocked.Exchange(ref _count, 0);
+        Interlocked.Exchange(ref _maxMicroseconds, 0);
+    }
+
     /// <summary>Adds every value of <paramref name="other"/> to this histogram.</summary>
     public void Merge(LatencyHistogram other)
     {

@@ -9,10 +9,12 @@ namespace Switchboard.TwilioSim;
 internal sealed class SimulationRun
 {
     private readonly SimulatedCall[] _calls;
+    private readonly LatencyHistogram _histogram;
 
-    internal SimulationRun(SimulatedCall[] calls, TimeProvider timeProvider, Task<SimulationSummary> completion)
+    internal SimulationRun(SimulatedCall[] calls, LatencyHistogram histogram, TimeProvider timeProvider, Task<SimulationSummary> completion)
     {
         _calls = calls;
+        _histogram = histogram;
         TimeProvider = timeProvider;
         Completion = completion;
     }
@@ -22,6 +24,10 @@ internal sealed class SimulationRun
 
     /// <summary>Completes with the summary when every call finished, the hard timeout fired or the run was cancelled.</summary>
     public Task<SimulationSummary> Completion { get; }
+
+    /// <summary>Forgets the echo round trips measured so far, so the summary's percentiles cover only what follows (e.g.
+    /// a test's fault, not the process's warm-up). Byte and loss accounting is unaffected.</summary>
+    public void ResetLatency() => _histogram.Reset();
 
     /// <summary>The calls' phases and counters now.</summary>
     public SimulationSnapshot Snapshot()

@@ -35,7 +35,7 @@ internal static class Simulator
             calls[i] = new SimulatedCall(i, CallIdentity.CreateRandom(accountSid), offset, options, audio, histogram);
         }
 
-        return new SimulationRun(calls, options.TimeProvider, RunCoreAsync(calls, histogram, options, cancellationToken));
+        return new SimulationRun(calls, histogram, options.TimeProvider, RunCoreAsync(calls, histogram, options, cancellationToken));
     }
 
     private static async Task<SimulationSummary> RunCoreAsync(SimulatedCall[] calls, LatencyHistogram histogram, SimulatorOptions options, CancellationToken cancellationToken)

@@ -31,6 +31,15 @@ public sealed class GatewayOptions
     /// <summary>Default of <see cref="OutboundQueueCapacity"/>.</summary>
     public const int DefaultOutboundQueueCapacity = 256;
 
+    /// <summary>Default of <see cref="MaxMalformedMessages"/>.</summary>
+    public const int DefaultMaxMalformedMessages = 10;
+
+    /// <summary>Default of <see cref="MaxMediaPayloadBytes"/>: 200 ms of 8 kHz μ-law, ten of Twilio's 20 ms frames.</summary>
+    public const int DefaultMaxMediaPayloadBytes = 1600;
+
+    /// <summary>Default of <see cref="SendStallTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultSendStallTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Port Kestrel listens on (0 = any free port, for tests).</summary>
     public int Port { get; set; } = DefaultPort;
 
@@ -50,8 +59,26 @@ public sealed class GatewayOptions
     /// <summary>Messages kept while waiting for <c>start</c>; later ones are dropped and counted.</summary>
     public int MaxBufferedBeforeStart { get; set; } = DefaultMaxBufferedBeforeStart;
 
-    /// <summary>Outbound frames queued per socket before the observer's <c>Send</c> waits.</summary>
+    /// <summary>Outbound frames queued per socket. When the queue is full the oldest queued frame (stale audio, or a mark)
+    /// is dropped to make room, never a <c>clear</c>; the observer's <c>Send</c> never waits.</summary>
     public int OutboundQueueCapacity { get; set; } = DefaultOutboundQueueCapacity;
+
+    /// <summary>Origins a browser client may upgrade from (<c>https://app.example.com</c>; <c>*</c> allows any). A request
+    /// without an <c>Origin</c> header (Twilio, servers) is always allowed; one whose <c>Origin</c> is not listed gets 403
+    /// before the upgrade. Default: none listed, so every browser origin is refused.</summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>Malformed messages (not JSON, unknown event, missing field, wrong streamSid, second start) a stream may
+    /// send; the one that reaches this count closes the socket with 1007 (invalid data) or 1008 (protocol). Default 10.</summary>
+    public int MaxMalformedMessages { get; set; } = DefaultMaxMalformedMessages;
+
+    /// <summary>Largest decoded inbound <c>media</c> payload in bytes; an empty or larger one is dropped and counted, never
+    /// forwarded. Default 1600 (Twilio sends 160).</summary>
+    public int MaxMediaPayloadBytes { get; set; } = DefaultMaxMediaPayloadBytes;
+
+    /// <summary>How long one send to the client may make no progress (a client that stopped reading) before the socket
+    /// is aborted and the stream ends with NETWORK_FAILURE. Default 10 s.</summary>
+    public TimeSpan SendStallTimeout { get; set; } = DefaultSendStallTimeout;
 
     /// <summary>How often the gateway reports to the health grain. Default 1 s.</summary>
     public TimeSpan HealthReportPeriod { get; set; } = TimeSpan.FromSeconds(1);

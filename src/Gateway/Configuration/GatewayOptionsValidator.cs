@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Switchboard.Gateway.Security;
 
 namespace Switchboard.Gateway.Configuration;
 
@@ -54,6 +55,17 @@ internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IV
             failures.Add($"Gateway:MaxBufferedBeforeStart must be >= 0; got {options.MaxBufferedBeforeStart}.");
         }
 
+        AddIfNotPositive(failures, "Gateway:MaxMalformedMessages", options.MaxMalformedMessages, 1_000_000);
+        AddIfNotPositive(failures, "Gateway:MaxMediaPayloadBytes", options.MaxMediaPayloadBytes, 1024 * 1024);
+        for (var i = 0; i < options.AllowedOrigins.Count; i++)
+        {
+            var origin = options.AllowedOrigins[i];
+            if (!OriginPolicy.IsValidEntry(origin))
+            {
+                failures.Add($"Gateway:AllowedOrigins:{i} must be '*' or an http(s) origin such as 'https://app.example.com' (scheme and host, optional port, no path); got '{origin}'.");
+            }
+        }
+
         AddIfNotPositive(failures, "Gateway:HealthReportPeriod", options.HealthReportPeriod);
         AddIfNotPositive(failures, "Gateway:KeepAliveInterval", options.KeepAliveInterval);
         AddIfNotPositive(failures, "Gateway:KeepAliveTimeout", options.KeepAliveTimeout);
@@ -61,6 +73,7 @@ internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IV
         AddIfNotPositive(failures, "Gateway:GrainCallTimeout", options.GrainCallTimeout);
         AddIfNotPositive(failures, "Gateway:DrainTimeout", options.DrainTimeout);
         AddIfNotPositive(failures, "Gateway:LatencySpikeThreshold", options.LatencySpikeThreshold);
+        AddIfNotPositive(failures, "Gateway:SendStallTimeout", options.SendStallTimeout);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

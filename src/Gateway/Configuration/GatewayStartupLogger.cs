@@ -14,6 +14,9 @@ internal sealed class GatewayStartupLogger(IOptions<GatewayOptions> options, Gat
         var signatures = !string.IsNullOrEmpty(o.TwilioAuthToken);
         ConfigurationLog.GatewayOptionsEffective(logger, identity.NodeId, o.PublicUrl ?? "(request Host)", signatures, o.MaxMessageBytes,
             o.MaxBufferedBeforeStart, o.KeepAliveInterval, o.KeepAliveTimeout, o.HealthReportPeriod);
+        ConfigurationLog.GatewayInputLimitsEffective(logger, identity.NodeId,
+            o.AllowedOrigins.Count == 0 ? "(none: browser origins refused)" : string.Join(", ", o.AllowedOrigins),
+            o.MaxMalformedMessages, o.MaxMediaPayloadBytes, o.OutboundQueueCapacity, o.SendStallTimeout);
         if (!signatures)
         {
             SecurityLog.SignatureValidationDisabled(logger);

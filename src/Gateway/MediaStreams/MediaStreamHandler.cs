@@ -10,14 +10,18 @@ using Switchboard.Runtime;
 namespace Switchboard.Gateway.MediaStreams;
 
 /// <summary>
-/// <c>GET /twilio/media-stream</c>. Order matters: a plain HTTP request gets 400; a request failing the Twilio
-/// signature check gets 403 (logged as AUTH_FAILURE) before any upgrade and before any grain is touched; only then is
-/// the socket accepted with keep-alive PINGs that must be answered (they feed the round-trip measurement).
+/// <c>GET /twilio/media-stream</c>. Order matters: a plain HTTP request gets 400; while draining, 503; an <c>Origin</c>
+/// outside <see cref="GatewayOptions.AllowedOrigins"/> gets 403, and so does a request failing the Twilio signature
+/// check (both logged as AUTH_FAILURE), before any upgrade and before any grain is touched; only then is the socket
+/// accepted with keep-alive PINGs that must be answered (they feed the round-trip measurement and detect a peer that
+/// vanished). Every refusal is counted in <c>switchboard.gateway.upgrades.rejected</c>.
 /// </summary>
 internal sealed class MediaStreamHandler(
     IOptions<GatewayOptions> options,
     TwilioRequestAuthenticator authenticator,
+    OriginPolicy origins,
     MediaStreamTracker tracker,
+    MediaStreamInstruments instruments,
     GatewayIdentity identity,
     GatewayDrainState drain,
     TimeProvider timeProvider,
@@ -27,6 +31,8 @@ internal sealed class MediaStreamHandler(
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            instruments.UpgradeRejected(MediaStreamInstruments.NotWebSocket);
+            MediaStreamLog.UpgradeRequired(logger, context.Connection.Id, context.Connection.RemoteIpAddress?.ToString());
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("WebSocket upgrade required.", context.RequestAborted).ConfigureAwait(false);
             return;
@@ -40,8 +46,18 @@ internal sealed class MediaStreamHandler(
             return;
         }
 
+        var origin = context.Request.Headers.Origin.ToString();
+        if (!origins.IsAllowed(origin))
+        {
+            instruments.UpgradeRejected(MediaStreamInstruments.Origin);
+            SecurityLog.OriginRejected(logger, context.Connection.Id, context.Connection.RemoteIpAddress?.ToString(), origin);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
         if (!authenticator.AuthenticateUpgrade(context))
         {
+            instruments.UpgradeRejected(MediaStreamInstruments.Signature);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -63,6 +79,7 @@ internal sealed class MediaStreamHandler(
             identity.NodeId,
             context.Connection.RemoteIpAddress?.ToString(),
             timeProvider,
+            instruments,
             logger);
         var monitor = context.Features.Get<PingRoundTripMonitor>();
         monitor?.Subscribe(session.OnRoundTrip);

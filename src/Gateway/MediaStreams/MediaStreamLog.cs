@@ -4,7 +4,7 @@ using Switchboard.Gateway.Twilio;
 namespace Switchboard.Gateway.MediaStreams;
 
 /// <summary>Log events of media-stream sessions (event ids 1000–1099). {ConnectionId} is the streamSid once
-/// <c>start</c> arrived, a socket id before.</summary>
+/// <c>start</c> arrived, a socket id before, and the HTTP connection's id for a request refused before any upgrade.</summary>
 internal static partial class MediaStreamLog
 {
     [LoggerMessage(EventId = 1000, EventName = "StreamOpened", Level = LogLevel.Information,
@@ -28,8 +28,8 @@ internal static partial class MediaStreamLog
     public static partial void StreamStopped(ILogger logger, string connectionId, string? remoteAddress);
 
     [LoggerMessage(EventId = 1005, EventName = "StreamClosed", Level = LogLevel.Information,
-        Message = "Stream {ConnectionId} from {RemoteAddress} closed (status {CloseStatus}, {Reason}); malformed {Malformed}, dropped before start {Dropped}")]
-    public static partial void StreamClosed(ILogger logger, string connectionId, string? remoteAddress, int? closeStatus, string reason, long malformed, long dropped);
+        Message = "Stream {ConnectionId} from {RemoteAddress} closed (status {CloseStatus}, {Reason}); malformed {Malformed}, dropped before start {Dropped}, media dropped {MediaDropped}, outbound trimmed {OutboundTrimmed}")]
+    public static partial void StreamClosed(ILogger logger, string connectionId, string? remoteAddress, int? closeStatus, string reason, long malformed, long dropped, long mediaDropped, long outboundTrimmed);
 
     [LoggerMessage(EventId = 1006, EventName = "MalformedMessage", Level = LogLevel.Warning,
         Message = "Stream {ConnectionId} from {RemoteAddress}: malformed message ({Error}: {Detail}); further ones on this stream are only counted")]
@@ -60,6 +60,23 @@ internal static partial class MediaStreamLog
     public static partial void LatencySpike(ILogger logger, string connectionId, string? remoteAddress, string measurement, double elapsedMs, double thresholdMs);
 
     [LoggerMessage(EventId = 1013, EventName = "CloseRequested", Level = LogLevel.Information,
-        Message = "Stream {ConnectionId}: grain asked to close with {CloseStatus} ({Error}: {Reason})")]
-    public static partial void CloseRequested(ILogger logger, string connectionId, int closeStatus, Grains.ConnectionErrorCode error, string reason);
+        Message = "Stream {ConnectionId} from {RemoteAddress}: grain asked to close with {CloseStatus} ({Error}: {Reason})")]
+    public static partial void CloseRequested(ILogger logger, string connectionId, string? remoteAddress, int closeStatus, Grains.ConnectionErrorCode error, string reason);
+
+    // 1020+: the per-stream input limits (README, "Limits and security").
+    [LoggerMessage(EventId = 1020, EventName = "UpgradeRequired", Level = LogLevel.Information,
+        Message = "Request {ConnectionId} from {RemoteAddress} on the media-stream path is not a WebSocket upgrade; answered 400")]
+    public static partial void UpgradeRequired(ILogger logger, string connectionId, string? remoteAddress);
+
+    [LoggerMessage(EventId = 1021, EventName = "MediaDropped", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: media dropped ({Reason}: {Detail}); further ones on this stream are only counted")]
+    public static partial void MediaDropped(ILogger logger, string connectionId, string? remoteAddress, string reason, string detail);
+
+    [LoggerMessage(EventId = 1022, EventName = "OutboundTrimmed", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: send queue full ({Capacity} frames), the client is not keeping up; dropping the oldest queued frames (only counted from now on)")]
+    public static partial void OutboundTrimmed(ILogger logger, string connectionId, string? remoteAddress, int capacity);
+
+    [LoggerMessage(EventId = 1023, EventName = "SendStalled", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: a send made no progress for {Timeout}, the client stopped reading; aborting the socket")]
+    public static partial void SendStalled(ILogger logger, string connectionId, string? remoteAddress, TimeSpan timeout);
 }

@@ -17,10 +17,14 @@ namespace Switchboard.Gateway.MediaStreams;
 /// media/mark/dtmf are forwarded one-way in arrival order; (4) <c>stop</c>: Stop is awaited, then we close with 1000.
 ///
 /// Failure modes: binary frame → close 1003; message over MaxMessageBytes → close 1009; grain refuses start → 1008;
-/// a grain call fails → 1011. Malformed messages are values: counted, logged once per stream, skipped. A socket that
-/// ends without <c>stop</c> (peer close or broken transport) is reported with <see cref="IConnectionGrain.SocketClosed"/>,
-/// unless the grain itself asked for the close. After we send a close frame the peer has CloseHandshakeTimeout to
-/// answer before the socket is aborted. The observer reference is always deleted on the way out.
+/// a grain call fails → 1011. Malformed messages (not JSON, wrong types, unknown event, missing fields, a streamSid
+/// other than this socket's, a second <c>start</c>) are values: counted, logged once per stream, skipped; the one that
+/// reaches MaxMalformedMessages closes the socket with 1007 when it was not valid data, 1008 otherwise. A <c>media</c>
+/// payload that is not base64, empty, or over MaxMediaPayloadBytes is dropped and counted (logged once), never
+/// forwarded, and does not count as malformed. A socket that ends without <c>stop</c> (peer close, broken transport,
+/// aborted because the client stopped reading) is reported with <see cref="IConnectionGrain.SocketClosed"/>, unless the
+/// grain itself asked for the close. After we send a close frame the peer has CloseHandshakeTimeout to answer before
+/// the socket is aborted. The observer reference is always deleted on the way out.
 /// </summary>
 internal sealed class MediaStreamSession
 {
@@ -33,6 +37,7 @@ internal sealed class MediaStreamSession
     private readonly string _gatewayId;
     private readonly string? _remoteAddress;
     private readonly TimeProvider _timeProvider;
+    private readonly MediaStreamInstruments _instruments;
     private readonly ILogger _logger;
     private readonly SocketObserver _observer;
     private readonly string _socketId;
@@ -46,7 +51,9 @@ internal sealed class MediaStreamSession
     private bool _loggedMalformed;
     private long _malformed;
     private long _droppedBeforeStart;
+    private long _mediaDropped;
     private int? _peerCloseStatus;
+    private int? _sentCloseStatus;
     private string _closeReason = "unknown";
 
     public MediaStreamSession(
@@ -57,6 +64,7 @@ internal sealed class MediaStreamSession
         string gatewayId,
         string? remoteAddress,
         TimeProvider timeProvider,
+        MediaStreamInstruments instruments,
         ILogger logger)
     {
         _socket = socket;
@@ -66,10 +74,11 @@ internal sealed class MediaStreamSession
         _gatewayId = gatewayId;
         _remoteAddress = remoteAddress;
         _timeProvider = timeProvider;
+        _instruments = instruments;
         _logger = logger;
         _socketId = "ws-" + Interlocked.Increment(ref s_socketCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
         _connectionId = _socketId;
-        _observer = new SocketObserver(socket, _connectionId, options.OutboundQueueCapacity, logger);
+        _observer = new SocketObserver(socket, _connectionId, remoteAddress, options, timeProvider, instruments, logger);
     }
 
     public string ConnectionId => _connectionId;
@@ -114,7 +123,8 @@ internal sealed class MediaStreamSession
             broken = !_closing && !_stopped && _observer.GrainCloseInstruction is null;
             if (broken)
             {
-                _closeReason = ex.Message;
+                _closeReason = _observer.Stalled ? "client stopped reading" : ex.Message;
+                _instruments.SocketsBroken.Add(1);
                 MediaStreamLog.SocketBroken(_logger, ex, _connectionId, _remoteAddress);
             }
         }
@@ -156,14 +166,14 @@ internal sealed class MediaStreamSession
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    await ViolationAsync("binary frame (Twilio sends JSON text only)", WebSocketCloseStatus.InvalidMessageType).ConfigureAwait(false);
+                    await ViolationAsync("binary frame (Twilio sends JSON text only)", WebSocketCloseStatus.InvalidMessageType, MediaStreamInstruments.BinaryFrame).ConfigureAwait(false);
                     break;
                 }
 
                 count += result.Count;
                 if (!result.EndOfMessage && count >= limit)
                 {
-                    await ViolationAsync($"message larger than {limit} bytes", WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                    await ViolationAsync($"message larger than {limit} bytes", WebSocketCloseStatus.MessageTooBig, MediaStreamInstruments.MessageTooBig).ConfigureAwait(false);
                     break;
                 }
             }
@@ -177,7 +187,15 @@ internal sealed class MediaStreamSession
             var parsed = TwilioMessageParser.Parse(buffer.AsSpan(0, count));
             if (!parsed.IsOk)
             {
-                OnMalformed(parsed.Error, parsed.ErrorMessage);
+                if (parsed.Error == TwilioParseError.InvalidBase64)
+                {
+                    OnMediaDropped(MediaStreamInstruments.InvalidBase64, parsed.ErrorMessage);
+                }
+                else
+                {
+                    await OnMalformedAsync(parsed.Error, parsed.ErrorMessage).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -203,6 +221,12 @@ internal sealed class MediaStreamSession
             return;
         }
 
+        if (message.Media is { } media && (media.Payload.Length == 0 || media.Payload.Length > _options.MaxMediaPayloadBytes))
+        {
+            OnMediaDropped(MediaStreamInstruments.PayloadSize, $"payload of {media.Payload.Length} bytes at sequence {media.SequenceNumber} (allowed 1..{_options.MaxMediaPayloadBytes})");
+            return;
+        }
+
         if (_grain is null)
         {
             if (message.Kind == TwilioEventKind.Start)
@@ -211,13 +235,18 @@ internal sealed class MediaStreamSession
                 return;
             }
 
+            // Policy: media (and mark, dtmf, stop) before start is buffered in order and replayed after it, up to the bound.
             if (_preStart.Count < _options.MaxBufferedBeforeStart)
             {
                 _preStart.Add(message);
             }
-            else if (_droppedBeforeStart++ == 0)
+            else
             {
-                MediaStreamLog.PreStartBufferFull(_logger, _connectionId, _remoteAddress, _options.MaxBufferedBeforeStart);
+                _instruments.DroppedBeforeStart.Add(1);
+                if (_droppedBeforeStart++ == 0)
+                {
+                    MediaStreamLog.PreStartBufferFull(_logger, _connectionId, _remoteAddress, _options.MaxBufferedBeforeStart);
+                }
             }
 
             return;
@@ -276,6 +305,19 @@ internal sealed class MediaStreamSession
 
     private async Task DispatchAsync(IConnectionGrain grain, TwilioInboundMessage message)
     {
+        if (message.Kind == TwilioEventKind.Start)
+        {
+            // Policy: a socket carries one stream; a second start is refused (not forwarded) and counted as malformed.
+            await OnMalformedAsync(TwilioParseError.SecondStart, "second start on one socket").ConfigureAwait(false);
+            return;
+        }
+
+        if (!string.Equals(message.StreamSid, _connectionId, StringComparison.Ordinal))
+        {
+            await OnMalformedAsync(TwilioParseError.WrongStreamSid, $"{message.Kind} for stream '{Truncate(message.StreamSid)}' on the socket of {_connectionId}").ConfigureAwait(false);
+            return;
+        }
+
         switch (message.Kind)
         {
             case TwilioEventKind.Media:
@@ -289,9 +331,6 @@ internal sealed class MediaStreamSession
                 break;
             case TwilioEventKind.Stop:
                 await StopAsync(grain, message.Stop!).ConfigureAwait(false);
-                break;
-            case TwilioEventKind.Start:
-                OnMalformed(TwilioParseError.UnknownEvent, "second start on one socket");
                 break;
         }
     }
@@ -335,8 +374,9 @@ internal sealed class MediaStreamSession
         }
     }
 
-    private async Task ViolationAsync(string violation, WebSocketCloseStatus status)
+    private async Task ViolationAsync(string violation, WebSocketCloseStatus status, string reason)
     {
+        _instruments.PolicyClose(reason);
         MediaStreamLog.ProtocolViolation(_logger, _connectionId, _remoteAddress, violation, (int)status);
         _closeReason = violation;
         await CloseAsync(status, violation).ConfigureAwait(false);
@@ -350,19 +390,54 @@ internal sealed class MediaStreamSession
         }
 
         _closing = true;
+        _sentCloseStatus = (int)status;
         return _observer.RequestCloseAsync(status, reason);
     }
 
-    private void OnMalformed(TwilioParseError error, string? detail)
+    private async Task OnMalformedAsync(TwilioParseError error, string? detail)
     {
         _malformed++;
         _tracker.MalformedMessage();
+        _instruments.Malformed(TagOf(error));
         if (!_loggedMalformed)
         {
             _loggedMalformed = true;
             MediaStreamLog.MalformedMessage(_logger, _connectionId, _remoteAddress, error, detail);
         }
+
+        if (_malformed >= _options.MaxMalformedMessages)
+        {
+            // 1007 when the last straw was not valid data at all, 1008 when it was valid JSON breaking the protocol.
+            var status = error is TwilioParseError.MalformedJson or TwilioParseError.WrongType or TwilioParseError.InvalidNumber
+                ? WebSocketCloseStatus.InvalidPayloadData
+                : WebSocketCloseStatus.PolicyViolation;
+            await ViolationAsync($"{_malformed} malformed messages (limit {_options.MaxMalformedMessages}), last {error}", status, MediaStreamInstruments.MalformedLimit).ConfigureAwait(false);
+        }
     }
+
+    private void OnMediaDropped(string reason, string? detail)
+    {
+        _instruments.MediaDrop(reason);
+        if (_mediaDropped++ == 0)
+        {
+            MediaStreamLog.MediaDropped(_logger, _connectionId, _remoteAddress, reason, detail ?? string.Empty);
+        }
+    }
+
+    private static string TagOf(TwilioParseError error) => error switch
+    {
+        TwilioParseError.MalformedJson => "malformed_json",
+        TwilioParseError.WrongType => "wrong_type",
+        TwilioParseError.MissingField => "missing_field",
+        TwilioParseError.UnknownEvent => "unknown_event",
+        TwilioParseError.InvalidNumber => "invalid_number",
+        TwilioParseError.InvalidBase64 => "invalid_base64",
+        TwilioParseError.WrongStreamSid => "wrong_stream_sid",
+        TwilioParseError.SecondStart => "second_start",
+        _ => "other",
+    };
+
+    private static string Truncate(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…";
 
     private async Task FinishAsync(bool broken)
     {
@@ -371,7 +446,8 @@ internal sealed class MediaStreamSession
             var grainAskedToClose = _observer.GrainCloseInstruction is not null;
             if (_grain is { } grain && !_stopped && !grainAskedToClose)
             {
-                var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
+                // Our own close counts when the peer never answered it: the stream ended on a close we decided, not a broken transport.
+                var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? _sentCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
                 try
                 {
                     await grain.SocketClosed(closure).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
@@ -390,7 +466,7 @@ internal sealed class MediaStreamSession
             }
 
             _tracker.StreamClosed();
-            MediaStreamLog.StreamClosed(_logger, _connectionId, _remoteAddress, broken ? null : _peerCloseStatus, _closeReason, _malformed, _droppedBeforeStart);
+            MediaStreamLog.StreamClosed(_logger, _connectionId, _remoteAddress, broken ? null : _peerCloseStatus, _closeReason, _malformed, _droppedBeforeStart, _mediaDropped, _observer.TrimmedFrames);
         }
     }
 

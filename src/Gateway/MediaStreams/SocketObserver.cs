@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Twilio;
 using Switchboard.Grains;
 
@@ -9,35 +9,57 @@ namespace Switchboard.Gateway.MediaStreams;
 
 /// <summary>
 /// The gateway side of one socket's outbound path. Grain calls (<see cref="Send"/>, <see cref="Close"/>) and the
-/// session's own closes all go through one bounded channel with a single reader, so sends on the socket never
-/// overlap and keep the order they were requested in. A full queue makes <see cref="Send"/> wait (back-pressure on
-/// the grain's observer calls) rather than grow. After a close has been queued, or the socket failed, later frames
-/// are dropped and counted: the socket is gone and there is nobody to tell.
+/// session's own closes all go through one <see cref="SocketSendQueue"/> with a single reader, so sends on the socket
+/// never overlap and keep the order they were requested in.
 /// </summary>
+/// <remarks>
+/// <para>A client that stops reading (policy, README "Limits and security"): first the queue's bound holds memory flat
+/// (<see cref="GatewayOptions.OutboundQueueCapacity"/> frames; when full the oldest queued frame is dropped, counted and
+/// logged once, see <see cref="SocketSendQueue"/>); then, when one send has made no progress for
+/// <see cref="GatewayOptions.SendStallTimeout"/>, the socket is aborted (a close frame could not get through either) and
+/// <see cref="Stalled"/> tells the session why.</para>
+/// <para>After a close has been queued, or the socket failed, later frames are dropped and counted: the socket is gone
+/// and there is nobody to tell.</para>
+/// </remarks>
 internal sealed class SocketObserver : IConnectionObserver
 {
     // RFC 6455: a close reason is at most 123 bytes of UTF-8.
     private const int MaxCloseReasonBytes = 123;
 
     private readonly WebSocket _socket;
+    private readonly string? _remoteAddress;
+    private readonly int _capacity;
+    private readonly TimeSpan _stallTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly MediaStreamInstruments _instruments;
     private readonly ILogger _logger;
-    private readonly Channel<OutboundCommand> _queue;
+    private readonly SocketSendQueue _queue;
     private readonly TwilioOutboundWriter _writer = new();
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dropped;
+    private long _trimmed;
+    private int _stalled;
+    private CancellationTokenSource? _sendCancellation;
     private string _connectionId;
 
-    public SocketObserver(WebSocket socket, string connectionId, int capacity, ILogger logger)
+    public SocketObserver(
+        WebSocket socket,
+        string connectionId,
+        string? remoteAddress,
+        GatewayOptions options,
+        TimeProvider timeProvider,
+        MediaStreamInstruments instruments,
+        ILogger logger)
     {
         _socket = socket;
         _connectionId = connectionId;
+        _remoteAddress = remoteAddress;
+        _capacity = options.OutboundQueueCapacity;
+        _stallTimeout = options.SendStallTimeout;
+        _timeProvider = timeProvider;
+        _instruments = instruments;
         _logger = logger;
-        _queue = Channel.CreateBounded<OutboundCommand>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new SocketSendQueue(_capacity);
     }
 
     /// <summary>Set once <c>start</c> gave the streamSid; outbound frames carry it.</summary>
@@ -49,39 +71,63 @@ internal sealed class SocketObserver : IConnectionObserver
     /// <summary>Close requested by the grain (not by the session itself), if any.</summary>
     public CloseInstruction? GrainCloseInstruction { get; private set; }
 
+    /// <summary>True once the socket was aborted because a send made no progress for the stall timeout. Set before the
+    /// abort, so whoever sees the socket fail afterwards also sees this.</summary>
+    public bool Stalled => Volatile.Read(ref _stalled) == 1;
+
+    /// <summary>Frames dropped because the socket was closing or gone.</summary>
     public long DroppedFrames => Interlocked.Read(ref _dropped);
 
-    public Task Send(OutboundFrame frame) => EnqueueAsync(new OutboundCommand(frame, 0, null, null));
+    /// <summary>Frames dropped to keep the queue within its bound (the client was not keeping up).</summary>
+    public long TrimmedFrames => Interlocked.Read(ref _trimmed);
+
+    /// <summary>Frames queued now (never more than the capacity).</summary>
+    public int QueuedFrames => _queue.FrameCount;
+
+    public Task Send(OutboundFrame frame)
+    {
+        Enqueue(new OutboundCommand(frame, 0, null, null));
+        return Task.CompletedTask;
+    }
 
     public Task Close(CloseInstruction instruction)
     {
         GrainCloseInstruction = instruction;
-        MediaStreamLog.CloseRequested(_logger, _connectionId, instruction.CloseStatus, instruction.Error, instruction.Reason);
-        return EnqueueAsync(new OutboundCommand(null, instruction.CloseStatus, instruction.Reason, null));
+        MediaStreamLog.CloseRequested(_logger, _connectionId, _remoteAddress, instruction.CloseStatus, instruction.Error, instruction.Reason);
+        Enqueue(new OutboundCommand(null, instruction.CloseStatus, instruction.Reason, null));
+        return Task.CompletedTask;
     }
 
-    /// <summary>Queues a close from the session (protocol error, stop, echoing the peer's close).</summary>
+    /// <summary>Queues a close from the session (protocol error, stop, echoing the peer's close); completes once it
+    /// was sent, or at once if it never will be.</summary>
     public Task RequestCloseAsync(WebSocketCloseStatus status, string reason)
     {
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return Chain(EnqueueAsync(new OutboundCommand(null, (int)status, reason, completion)), completion.Task);
-
-        static async Task Chain(Task enqueued, Task sent)
-        {
-            await enqueued.ConfigureAwait(false);
-            await sent.ConfigureAwait(false);
-        }
+        Enqueue(new OutboundCommand(null, (int)status, reason, completion));
+        return completion.Task;
     }
 
     public void UpdateConnectionId(string connectionId) => _connectionId = connectionId;
 
-    /// <summary>The single send loop; ends after a close or when the socket fails.</summary>
+    /// <summary>The single send loop; ends after a close, when the socket fails, or when a send stalls.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // One timer for the whole loop, armed around each send: the hot path allocates nothing for it. When it fires it
+        // records the stall first and only then cancels the send (which aborts the socket), so the session, which sees the
+        // socket fail next, always knows why.
+        using var sendCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _sendCancellation = sendCancellation;
+        using var stallTimer = _timeProvider.CreateTimer(static state => ((SocketObserver)state!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var token = sendCancellation.Token;
         try
         {
-            await foreach (var command in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (await _queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (!_queue.TryDequeue(out var command))
+                {
+                    continue;
+                }
+
                 if (command.Frame is { } frame)
                 {
                     if (StreamSid is null || _socket.State != WebSocketState.Open)
@@ -91,7 +137,9 @@ internal sealed class SocketObserver : IConnectionObserver
                     }
 
                     var bytes = _writer.Write(StreamSid, frame);
-                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
+                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false);
+                    stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     continue;
                 }
 
@@ -99,7 +147,9 @@ internal sealed class SocketObserver : IConnectionObserver
                 {
                     if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                     {
-                        await _socket.CloseOutputAsync((WebSocketCloseStatus)command.CloseStatus, TrimReason(command.CloseReason), cancellationToken).ConfigureAwait(false);
+                        stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
+                        await _socket.CloseOutputAsync((WebSocketCloseStatus)command.CloseStatus, TrimReason(command.CloseReason), token).ConfigureAwait(false);
+                        stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     }
                 }
                 finally
@@ -110,6 +160,10 @@ internal sealed class SocketObserver : IConnectionObserver
 
                 break;
             }
+        }
+        catch (Exception) when (Stalled)
+        {
+            // Logged and counted when the stall was detected; the session's receive fails next and reports the stream ended.
         }
         catch (OperationCanceledException)
         {
@@ -122,10 +176,11 @@ internal sealed class SocketObserver : IConnectionObserver
         }
         finally
         {
-            _queue.Writer.TryComplete();
+            stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _queue.Complete();
             _closeSent.TrySetResult();
             // Release anyone waiting on a close that will never be sent.
-            while (_queue.Reader.TryRead(out var leftover))
+            while (_queue.TryDequeue(out var leftover))
             {
                 leftover.Completion?.TrySetResult();
                 if (leftover.Frame is not null)
@@ -136,29 +191,47 @@ internal sealed class SocketObserver : IConnectionObserver
         }
     }
 
-    private Task EnqueueAsync(OutboundCommand command)
+    // The stall timer fired: a send (or our close) made no progress for the stall timeout. The client stopped reading:
+    // its receive window and our buffers are full, and a close frame could not get through either.
+    private void OnStalled()
     {
-        if (_queue.Writer.TryWrite(command))
+        if (Interlocked.Exchange(ref _stalled, 1) != 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return EnqueueSlowAsync(command);
+        _instruments.PolicyClose(MediaStreamInstruments.ClientNotReading);
+        MediaStreamLog.SendStalled(_logger, _connectionId, _remoteAddress, _stallTimeout);
+        try
+        {
+            _sendCancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop ended in the meantime.
+        }
+
+        _socket.Abort();
     }
 
-    private async Task EnqueueSlowAsync(OutboundCommand command)
+    private void Enqueue(OutboundCommand command)
     {
-        while (await _queue.Writer.WaitToWriteAsync().ConfigureAwait(false))
+        switch (_queue.Enqueue(command))
         {
-            if (_queue.Writer.TryWrite(command))
-            {
-                return;
-            }
-        }
+            case SendQueueOutcome.QueuedAfterTrim or SendQueueOutcome.DroppedFull:
+                _instruments.OutboundTrimmed.Add(1);
+                if (Interlocked.Increment(ref _trimmed) == 1)
+                {
+                    MediaStreamLog.OutboundTrimmed(_logger, _connectionId, _remoteAddress, _capacity);
+                }
 
-        // Queue completed: the socket is closing or gone.
-        Interlocked.Increment(ref _dropped);
-        command.Completion?.TrySetResult();
+                break;
+            case SendQueueOutcome.DroppedClosed:
+                // Queue completed: the socket is closing or gone.
+                Interlocked.Increment(ref _dropped);
+                command.Completion?.TrySetResult();
+                break;
+        }
     }
 
     private static string TrimReason(string? reason)

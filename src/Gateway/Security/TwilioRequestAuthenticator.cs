@@ -48,7 +48,7 @@ internal sealed class TwilioRequestAuthenticator
         var remote = context.Connection.RemoteIpAddress?.ToString();
         if (string.IsNullOrEmpty(signature))
         {
-            SecurityLog.AuthFailure(_logger, endpoint, remote, "missing " + SignatureHeader);
+            SecurityLog.AuthFailure(_logger, endpoint, context.Connection.Id, remote, "missing " + SignatureHeader);
             return false;
         }
 
@@ -61,7 +61,7 @@ internal sealed class TwilioRequestAuthenticator
             }
         }
 
-        SecurityLog.AuthFailure(_logger, endpoint, remote, "signature does not match " + candidateUrls[0]);
+        SecurityLog.AuthFailure(_logger, endpoint, context.Connection.Id, remote, "signature does not match " + candidateUrls[0]);
         return false;
     }
 }

@@ -1,6 +1,7 @@
 namespace Switchboard.Gateway.Twilio;
 
-/// <summary>Why an inbound message could not be parsed.</summary>
+/// <summary>Why an inbound message was refused: the parser's errors, and the last two, which the session detects against
+/// the stream it already knows.</summary>
 internal enum TwilioParseError
 {
     None,
@@ -16,4 +17,8 @@ internal enum TwilioParseError
     InvalidNumber,
     /// <summary>The media payload is not valid base64.</summary>
     InvalidBase64,
+    /// <summary>The message names a streamSid other than the one this socket's <c>start</c> announced.</summary>
+    WrongStreamSid,
+    /// <summary>A <c>start</c> after this socket's stream already started.</summary>
+    SecondStart,
 }

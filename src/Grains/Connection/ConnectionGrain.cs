@@ -37,6 +37,7 @@ public sealed class ConnectionGrain(
     IOptions<ConnectionGrainOptions> options,
     TimeProvider timeProvider,
     ICallApplication application,
+    ConnectionInstruments instruments,
     IPersistentStateFactory stateFactory,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
@@ -71,12 +72,12 @@ public sealed class ConnectionGrain(
         _lastWriteAt = timeProvider.GetTimestamp();
         if (_checkpoint.State is not { } saved)
         {
-            _session = new ConnectionSession(streamSid, options.Value, timeProvider, application, logger);
+            _session = new ConnectionSession(streamSid, options.Value, timeProvider, application, instruments, logger);
             return;
         }
 
         // The restored session's Changes start at 0 = _writtenChanges: what was restored is what is stored.
-        _session = await ConnectionSession.RestoreAsync(streamSid, saved, options.Value, timeProvider, application, logger, cancellationToken);
+        _session = await ConnectionSession.RestoreAsync(streamSid, saved, options.Value, timeProvider, application, instruments, logger, cancellationToken);
         _finalWritten = saved.State is ConnectionState.Disconnected or ConnectionState.Failed;
         ConnectionCheckpointLog.Restored(logger, streamSid, _session.State, _session.LastSequenceNumber, _session.PendingMarks, saved.GatewayId ?? string.Empty);
         ArmTimer();

@@ -5,47 +5,51 @@ namespace Switchboard.Grains.Connection;
 /// <summary>Source-generated log events of the connection subsystem (event ids 2000-2099).</summary>
 internal static partial class ConnectionLog
 {
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2000, EventName = "StateChanged", Level = LogLevel.Information,
         Message = "Connection {ConnectionId} state {From} -> {To} (error {Error})")]
     public static partial void StateChanged(ILogger logger, string connectionId, ConnectionState from, ConnectionState to, ConnectionErrorCode error);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 2001, EventName = "IllegalTransition", Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} refused illegal transition {From} -> {To} (error {Error})")]
     public static partial void IllegalTransition(ILogger logger, string connectionId, ConnectionState from, ConnectionState to, ConnectionErrorCode error);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2002, EventName = "RateLimitEpisodeStarted", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} over its inbound rate limit ({RatePerSecond}/s, burst {Burst}); dropping messages")]
     public static partial void RateLimitEpisodeStarted(ILogger logger, string connectionId, double ratePerSecond, double burst);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2003, EventName = "RateLimitSustained", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} over its rate limit for {Duration}; closing with 1008 (error {Error})")]
     public static partial void RateLimitSustained(ILogger logger, string connectionId, TimeSpan duration, ConnectionErrorCode error);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2004, EventName = "HeartbeatTimeout", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} received no message for {Silence}; closing (error {Error})")]
     public static partial void HeartbeatTimeout(ILogger logger, string connectionId, TimeSpan silence, ConnectionErrorCode error);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2005, EventName = "LatencySpike", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} latency spike: round trip {RoundTripMs} ms over {ThresholdMs} ms")]
     public static partial void LatencySpike(ILogger logger, string connectionId, double roundTripMs, double thresholdMs);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2006, EventName = "SocketReplaced", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} socket from gateway {OldGatewayId} replaced by a newer socket from gateway {GatewayId}")]
     public static partial void SocketReplaced(ILogger logger, string connectionId, string oldGatewayId, string gatewayId);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 2007, EventName = "UnexpectedMark", Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} unexpected mark echo {MarkName} (skipped {Skipped} pending marks)")]
     public static partial void UnexpectedMark(ILogger logger, string connectionId, string markName, int skipped);
 
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 2008, EventName = "HandlerFault", Level = LogLevel.Error,
         Message = "Connection {ConnectionId} call handler failed in {Callback}")]
     public static partial void HandlerFault(ILogger logger, string connectionId, string callback, Exception exception);
 
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2009, EventName = "ObserverFault", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} pushing to the gateway observer failed")]
     public static partial void ObserverFault(ILogger logger, string connectionId, Exception exception);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2010, EventName = "StartRefused", Level = LogLevel.Information,
         Message = "Connection {ConnectionId} refused start from gateway {GatewayId}: {Reason}")]
     public static partial void StartRefused(ILogger logger, string connectionId, string gatewayId, string reason);
+
+    [LoggerMessage(EventId = 2011, EventName = "SequenceAnomaly", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} inbound sequence {Observation} at {SequenceNumber} (highest {Highest}); counted, further anomalies on this stream are only counted")]
+    public static partial void SequenceAnomaly(ILogger logger, string connectionId, SequenceObservation observation, long sequenceNumber, long highest);
 }

@@ -55,6 +55,7 @@ internal sealed class ConnectionSession : ICallSession
     private readonly ConnectionGrainOptions _options;
     private readonly TimeProvider _time;
     private readonly ICallApplication _application;
+    private readonly ConnectionInstruments _instruments;
     private readonly ILogger _logger;
     private readonly ConnectionStateMachine _state;
     private readonly SequenceTracker _sequence;
@@ -74,9 +75,10 @@ internal sealed class ConnectionSession : ICallSession
     private long _rateLimited;
     private long _refusedNotConnected;
     private double? _lastRoundTripMs;
+    private bool _loggedSequenceAnomaly;
 
-    public ConnectionSession(string streamSid, ConnectionGrainOptions options, TimeProvider time, ICallApplication application, ILogger logger)
-        : this(streamSid, options, time, application, logger, new ConnectionStateMachine(), new SequenceTracker())
+    public ConnectionSession(string streamSid, ConnectionGrainOptions options, TimeProvider time, ICallApplication application, ConnectionInstruments instruments, ILogger logger)
+        : this(streamSid, options, time, application, instruments, logger, new ConnectionStateMachine(), new SequenceTracker())
     {
     }
 
@@ -85,6 +87,7 @@ internal sealed class ConnectionSession : ICallSession
         ConnectionGrainOptions options,
         TimeProvider time,
         ICallApplication application,
+        ConnectionInstruments instruments,
         ILogger logger,
         ConnectionStateMachine state,
         SequenceTracker sequence)
@@ -93,11 +96,13 @@ internal sealed class ConnectionSession : ICallSession
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(instruments);
         ArgumentNullException.ThrowIfNull(logger);
         _streamSid = streamSid;
         _options = options;
         _time = time;
         _application = application;
+        _instruments = instruments;
         _logger = logger;
         _state = state;
         _sequence = sequence;
@@ -114,6 +119,7 @@ internal sealed class ConnectionSession : ICallSession
         ConnectionGrainOptions options,
         TimeProvider time,
         ICallApplication application,
+        ConnectionInstruments instruments,
         ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -128,7 +134,7 @@ internal sealed class ConnectionSession : ICallSession
             checkpoint.SequenceFirst, checkpoint.SequenceHighest, checkpoint.SequenceGaps, checkpoint.SequenceDuplicates,
             checkpoint.SequenceReordered, checkpoint.SequenceStale, checkpoint.SequenceInvalid, checkpoint.SequenceWindow);
         var state = new ConnectionStateMachine(checkpoint.State, checkpoint.Error, checkpoint.IllegalTransitions);
-        var session = new ConnectionSession(streamSid, options, time, application, logger, state, sequence)
+        var session = new ConnectionSession(streamSid, options, time, application, instruments, logger, state, sequence)
         {
             _start = checkpoint.Start,
             _startedAt = checkpoint.StartedAt,
@@ -235,6 +241,7 @@ internal sealed class ConnectionSession : ICallSession
         switch (State)
         {
             case ConnectionState.Disconnected or ConnectionState.Failed:
+                _instruments.StartsRefused.Add(1);
                 ConnectionLog.StartRefused(_logger, _streamSid, gatewayId, "stream has ended");
                 return new AttachResult(false, State, "stream has ended");
 
@@ -258,12 +265,16 @@ internal sealed class ConnectionSession : ICallSession
         _observer = observer;
         _gatewayId = gatewayId;
         _lastInbound = _time.GetTimestamp();
-        _sequence.Observe(start.SequenceNumber);
+        ObserveSequence(start.SequenceNumber);
         Changes++;
         Transition(ConnectionState.Connected, ConnectionErrorCode.None);
-        return await StartHandlerAsync(cancellationToken)
-            ? new AttachResult(true, State, null)
-            : new AttachResult(false, State, "application failed to start");
+        if (await StartHandlerAsync(cancellationToken))
+        {
+            return new AttachResult(true, State, null);
+        }
+
+        _instruments.StartsRefused.Add(1);
+        return new AttachResult(false, State, "application failed to start");
     }
 
     /// <summary>The attached socket is known lost but the call may continue on another: CONNECTED → RECONNECTING.</summary>
@@ -504,6 +515,7 @@ internal sealed class ConnectionSession : ICallSession
         _lastInbound = _time.GetTimestamp();
         Replacements++;
         Changes++;
+        _instruments.SocketsReplaced.Add(1);
         ConnectionLog.SocketReplaced(_logger, _streamSid, oldGatewayId, gatewayId);
         if (old is not null)
         {
@@ -528,9 +540,28 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         _lastInbound = _time.GetTimestamp();
-        _sequence.Observe(sequenceNumber);
+        ObserveSequence(sequenceNumber);
         Changes++;
         return true;
+    }
+
+    // Gaps, duplicates and reordering are facts about the transport, never errors of this stream: counted (snapshot and
+    // metrics), the first one logged, and the message is processed as usual.
+    private void ObserveSequence(long sequenceNumber)
+    {
+        var gapsBefore = _sequence.Gaps;
+        var observation = _sequence.Observe(sequenceNumber);
+        if (observation == SequenceObservation.InOrder)
+        {
+            return;
+        }
+
+        _instruments.SequenceAnomaly(observation, observation == SequenceObservation.Gap ? _sequence.Gaps - gapsBefore : 1);
+        if (!_loggedSequenceAnomaly)
+        {
+            _loggedSequenceAnomaly = true;
+            ConnectionLog.SequenceAnomaly(_logger, _streamSid, observation, sequenceNumber, _sequence.Highest);
+        }
     }
 
     private async ValueTask<bool> PassRateLimitAsync(CancellationToken cancellationToken)
@@ -547,6 +578,7 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         _rateLimited++;
+        _instruments.RateLimited.Add(1);
         if (_episodeStart is null || _time.GetElapsedTime(_lastDrop, now) >= _options.RateLimitEpisodeGap)
         {
             _episodeStart = now;
@@ -595,6 +627,7 @@ internal sealed class ConnectionSession : ICallSession
         if (_state.IsFinal)
         {
             _endedAt = _time.GetUtcNow();
+            _instruments.StreamEnded(to, error);
         }
 
         return true;

@@ -68,6 +68,39 @@ public class GatewayOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_InputLimitsOutOfRange_NameTheKeysAndValues()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Development, new()
+        {
+            ["Gateway:MaxMalformedMessages"] = "0",
+            ["Gateway:MaxMediaPayloadBytes"] = "0",
+            ["Gateway:SendStallTimeout"] = "00:00:00",
+            ["Gateway:AllowedOrigins:0"] = "https://app.example.com",
+            ["Gateway:AllowedOrigins:1"] = "app.example.com/page",
+        }));
+
+        var message = string.Join(" ", exception.Failures);
+        Assert.Contains("Gateway:MaxMalformedMessages must be in 1..1000000; got 0", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:MaxMediaPayloadBytes must be in 1..1048576; got 0", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:SendStallTimeout must be positive", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:AllowedOrigins:1", message, StringComparison.Ordinal);
+        Assert.Contains("'app.example.com/page'", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Gateway:AllowedOrigins:0", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_InputLimitsUnset_Defaults()
+    {
+        var options = Resolve(Environments.Development, []);
+
+        Assert.Empty(options.AllowedOrigins);
+        Assert.Equal(10, options.MaxMalformedMessages);
+        Assert.Equal(1600, options.MaxMediaPayloadBytes);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.SendStallTimeout);
+        Assert.Equal(256, options.OutboundQueueCapacity);
+    }
+
+    [Fact]
     public void Validate_ProductionWithPlainEnvironmentNames_Succeeds()
     {
         var options = Resolve(Environments.Production, new()

@@ -5,6 +5,7 @@ using Switchboard.Grains.Connection;
 using Switchboard.Grains.Tests.Fakes;
 using Switchboard.Runtime;
 using Switchboard.Runtime.Storage;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Grains.Tests.Connection;
 
@@ -297,7 +298,7 @@ public sealed class ConnectionGrainCheckpointTests
     private async Task<ConnectionGrain> ActivateAsync(ConnectionGrainOptions? options = null, FakeGrainContext? context = null)
     {
         _context = context ?? _context;
-        var grain = new ConnectionGrain(Options.Create(options ?? new ConnectionGrainOptions()), _time, _app, _states, new TypedLogger<ConnectionGrain>(_logger));
+        var grain = new ConnectionGrain(Options.Create(options ?? new ConnectionGrainOptions()), _time, _app, new ConnectionInstruments(new TestMeterFactory()), _states, new TypedLogger<ConnectionGrain>(_logger));
         return await FakeGrainContext.ActivateAsync(grain, _context);
     }
 

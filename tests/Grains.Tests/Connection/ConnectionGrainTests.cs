@@ -5,6 +5,7 @@ using Switchboard.Grains.Applications;
 using Switchboard.Grains.Connection;
 using Switchboard.Grains.Tests.Fakes;
 using Switchboard.Runtime;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Grains.Tests.Connection;
 
@@ -94,7 +95,7 @@ public class ConnectionGrainTests
 
     private async Task<ConnectionGrain> ActivateAsync()
     {
-        var grain = new ConnectionGrain(Options.Create(new ConnectionGrainOptions()), _time, new EchoApplication(), _states, NullLogger<ConnectionGrain>.Instance);
+        var grain = new ConnectionGrain(Options.Create(new ConnectionGrainOptions()), _time, new EchoApplication(), new ConnectionInstruments(new TestMeterFactory()), _states, NullLogger<ConnectionGrain>.Instance);
         return await FakeGrainContext.ActivateAsync(grain, _context);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Switchboard.Grains.Applications;
 using Switchboard.Grains.Connection;
 using Switchboard.Grains.Tests.Fakes;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Grains.Tests.Connection;
 
@@ -180,7 +181,7 @@ public sealed class ConnectionSessionCheckpointTests
     }
 
     private ConnectionSession NewSession(ConnectionGrainOptions? options = null)
-        => new(Sid, options ?? new ConnectionGrainOptions(), _time, _app, _logger);
+        => new(Sid, options ?? new ConnectionGrainOptions(), _time, _app, new ConnectionInstruments(new TestMeterFactory()), _logger);
 
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {
@@ -190,7 +191,7 @@ public sealed class ConnectionSessionCheckpointTests
     }
 
     private Task<ConnectionSession> RestoreAsync(ConnectionCheckpoint checkpoint, ICallApplication app, ConnectionGrainOptions? options = null)
-        => ConnectionSession.RestoreAsync(Sid, checkpoint, options ?? new ConnectionGrainOptions(), _time, app, _logger, default);
+        => ConnectionSession.RestoreAsync(Sid, checkpoint, options ?? new ConnectionGrainOptions(), _time, app, new ConnectionInstruments(new TestMeterFactory()), _logger, default);
 
     private static StreamStart StartMessage()
         => new(Sid, "AC1", "CA1", ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string>(), 1);

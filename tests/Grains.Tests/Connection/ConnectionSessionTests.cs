@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Switchboard.Grains.Applications;
 using Switchboard.Grains.Connection;
 using Switchboard.Grains.Tests.Fakes;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Grains.Tests.Connection;
 
@@ -497,7 +498,7 @@ public class ConnectionSessionTests
     }
 
     private ConnectionSession NewSession(ConnectionGrainOptions? options = null)
-        => new(Sid, options ?? new ConnectionGrainOptions(), _time, _app, _logger);
+        => new(Sid, options ?? new ConnectionGrainOptions(), _time, _app, new ConnectionInstruments(new TestMeterFactory()), _logger);
 
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {

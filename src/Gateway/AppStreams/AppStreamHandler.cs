@@ -32,6 +32,7 @@ internal sealed class AppStreamHandler(
     GatewayIdentity identity,
     GatewayDrainState drain,
     EdgeInstruments instruments,
+    MediaStreamInstruments streamInstruments,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
@@ -77,7 +78,7 @@ internal sealed class AppStreamHandler(
         var result = await tokens.ValidateAsync(token).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            SecurityLog.AuthFailure(_logger, "app-stream", remote, result.Failure ?? "invalid token");
+            SecurityLog.AuthFailure(_logger, "app-stream", context.Connection.Id, remote, result.Failure ?? "invalid token");
             instruments.UpgradeRejected(EdgeInstruments.Reasons.Unauthorized);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             // RFC 6750 §3: no error code when no credentials were sent at all.
@@ -100,7 +101,7 @@ internal sealed class AppStreamHandler(
             AppStreamLog.TokenExpired(_logger, session?.ConnectionId ?? "app", remote, result.Subject, result.ValidUntil, TokenExpiredCloseStatus);
             instruments.ConnectionDropped(EdgeInstruments.Reasons.TokenExpired);
         });
-        session = new MediaStreamSession(socket, grainFactory, settings, tracker, identity.NodeId, remote, timeProvider, _sessionLogger);
+        session = new MediaStreamSession(socket, grainFactory, settings, tracker, identity.NodeId, remote, timeProvider, streamInstruments, _sessionLogger);
         var monitor = context.Features.Get<PingRoundTripMonitor>();
         monitor?.Subscribe(session.OnRoundTrip);
         try

@@ -29,7 +29,6 @@ public sealed class UpgradeRefusalTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Forbidden, missing);
         Assert.Equal(HttpStatusCode.Forbidden, wrong);
         Assert.Equal(activations, host.ConnectionActivations);
-        Assert.Equal(1, activations);
         Assert.Equal(2, host.Metrics.Total("switchboard.gateway.upgrades.rejected", "reason", MediaStreamInstruments.Signature));
         Assert.Equal(2, host.Logs.Entries.Count(e => e.EventName == "AuthFailure" && e.Message.Contains("rejected from 127.0.0.1", StringComparison.Ordinal)));
         call.AssertStillStreaming("after two refused upgrades");
@@ -42,11 +41,12 @@ public sealed class UpgradeRefusalTests(ITestOutputHelper output)
         await using var host = await EmbeddedGatewayHost.StartAsync();
         await using var call = await CallAlongside.StartAsync(host.WebSocketUri, CallDuration);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var activations = host.ConnectionActivations;
 
         using var response = await http.GetAsync(new Uri("/twilio/media-stream", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(1, host.ConnectionActivations);
+        Assert.Equal(activations, host.ConnectionActivations);
         Assert.Equal(1, host.Metrics.Total("switchboard.gateway.upgrades.rejected", "reason", MediaStreamInstruments.NotWebSocket));
         Assert.Single(host.Logs.Entries, e => e.EventName == "UpgradeRequired" && e.Message.Contains("from 127.0.0.1", StringComparison.Ordinal));
         call.AssertStillStreaming("after the plain GET");
@@ -59,11 +59,12 @@ public sealed class UpgradeRefusalTests(ITestOutputHelper output)
         await using var host = await EmbeddedGatewayHost.StartAsync(new() { ["Gateway:AllowedOrigins:0"] = "https://app.example.com" });
         // The call alongside sends no Origin, as Twilio does: absent Origin is allowed.
         await using var call = await CallAlongside.StartAsync(host.WebSocketUri, CallDuration);
+        var activations = host.ConnectionActivations;
 
         var status = await RefusedUpgradeAsync(host.WebSocketUri, RawTwilioClient.ValidSignature, origin: "https://evil.example.com");
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.Equal(1, host.ConnectionActivations);
+        Assert.Equal(activations, host.ConnectionActivations);
         Assert.Equal(1, host.Metrics.Total("switchboard.gateway.upgrades.rejected", "reason", MediaStreamInstruments.Origin));
         Assert.Equal(0, host.Metrics.Total("switchboard.gateway.upgrades.rejected", "reason", MediaStreamInstruments.Signature));
         Assert.Single(host.Logs.Entries, e => e.EventName == "OriginRejected" && e.Message.Contains("https://evil.example.com", StringComparison.Ordinal)

@@ -15,6 +15,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan GapTarget = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HealthLatencyWindow = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Cluster_PostgresStopped_CallsKeepFlowingAndClusterRecovers()
@@ -55,7 +56,8 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
 
         var storeBack = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.StatusCode is not null && !NamesStore(h), TimeSpan.FromSeconds(20));
         cluster.Log($"/health {storeBack.Elapsed.TotalMilliseconds:F0} ms after the restart no longer names the store: {storeBack.Value?.Brief} (calls streaming: {run.Snapshot().Streaming})");
-        var healthy = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.IsHealthy, TimeSpan.FromSeconds(20));
+        // Latency spikes during the outage stay in the health grain's p99 window (Health:LatencyWindow, 60 s): allow it to pass.
+        var healthy = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.IsHealthy, HealthLatencyWindow + TimeSpan.FromSeconds(10));
         cluster.Log($"/health {healthy.Elapsed.TotalMilliseconds + storeBack.Elapsed.TotalMilliseconds:F0} ms after the restart: {healthy.Value?.Brief} (calls streaming: {run.Snapshot().Streaming})");
         var membersAfter = await Poll.UntilAsync("after the outage", "switchboard_membership", "readable", ct => cluster.ReadMembershipAsync(ct), _ => true, TimeSpan.FromSeconds(10));
 
@@ -75,7 +77,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             $"[outage] expected every call to complete with nothing lost and no socket closed; actual:{Environment.NewLine}{summary.ToText()}");
         Assert.True(degradedWhileDown, $"[outage] expected /health degraded with a reason naming the membership store while PostgreSQL was down; actual readings: {string.Join(" | ", readings.Select(h => h.Brief).Distinct())}");
         Assert.True(storeBack.Satisfied, $"[recovery] expected /health to stop naming the store within 20 s of PostgreSQL's restart; actual: {storeBack.Value?.Brief}");
-        Assert.True(healthy.Satisfied, $"[recovery] expected /health healthy within 40 s of PostgreSQL's restart; actual: {healthy.Value?.Brief}"
+        Assert.True(healthy.Satisfied, $"[recovery] expected /health healthy within the latency window + 10 s of PostgreSQL's restart; actual: {healthy.Value?.Brief}"
             + (before.Satisfied ? string.Empty : $" (it was not healthy before the outage either: {before.Value?.Brief})"));
         foreach (var silo in new[] { silo1, silo2 })
         {

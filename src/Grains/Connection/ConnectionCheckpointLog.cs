@@ -28,4 +28,12 @@ internal static partial class ConnectionCheckpointLog
     [LoggerMessage(EventId = 3405, Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} checkpoint cleared after the retention period")]
     public static partial void Cleared(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 3406, EventName = "WriteStillFailing", Level = LogLevel.Debug,
+        Message = "Connection {ConnectionId} checkpoint write ({Trigger}) failed again ({Failures} in a row): {Reason}")]
+    public static partial void WriteStillFailing(ILogger logger, string connectionId, string trigger, int failures, string reason);
+
+    [LoggerMessage(EventId = 3407, EventName = "WriteRecovered", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId} checkpoint written again ({Trigger}) after {Failures} failed writes")]
+    public static partial void WriteRecovered(ILogger logger, string connectionId, string trigger, int failures);
 }

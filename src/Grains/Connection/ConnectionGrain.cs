@@ -53,6 +53,7 @@ public sealed class ConnectionGrain(
     private bool _retentionElapsed;
     private bool _steppedDown;
     private Task _periodicWrite = Task.CompletedTask;
+    private int _failedWrites;
 
     private const string PeriodicTrigger = "periodic";
 
@@ -263,9 +264,24 @@ public sealed class ConnectionGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Never fails the call: the checkpoint stays dirty and the next tick retries.
-            ConnectionCheckpointLog.WriteFailed(logger, session.StreamSid, trigger, ex);
+            // Never fails the call: the checkpoint stays dirty and the next tick retries. One warning (with the
+            // exception) per outage, not one per second per call: a store outage must not flood the log.
+            if (++_failedWrites == 1)
+            {
+                ConnectionCheckpointLog.WriteFailed(logger, session.StreamSid, trigger, ex);
+            }
+            else
+            {
+                ConnectionCheckpointLog.WriteStillFailing(logger, session.StreamSid, trigger, _failedWrites, ex.Message);
+            }
+
             return;
+        }
+
+        if (_failedWrites > 0)
+        {
+            ConnectionCheckpointLog.WriteRecovered(logger, session.StreamSid, trigger, _failedWrites);
+            _failedWrites = 0;
         }
 
         _writtenChanges = changes;

@@ -41,13 +41,15 @@ public sealed class ConnectionGrainCheckpointTests
 
         _time.Advance(TimeSpan.FromSeconds(1));
         await Timer.FireAsync();
-        Assert.Equal(2, _logger.Count(3401));
+        Assert.Equal(1, _logger.Count(3401)); // one warning per outage
+        Assert.Equal(1, _logger.Count(3406)); // then debug lines
 
         _states.Failure = null;
         _time.Advance(TimeSpan.FromSeconds(1));
         await Timer.FireAsync();
         Assert.Equal(1, _states.Writes);
         Assert.Equal(2, Stored()!.SequenceHighest);
+        Assert.Equal(1, _logger.Count(3407)); // recovered after 2 failed writes
     }
 
     [Fact]

@@ -12,11 +12,11 @@ public sealed class MetricRecorder : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
 
-    public MetricRecorder(IMeterFactory scope, string meterName)
+    public MetricRecorder(IMeterFactory scope, params string[] meterNames)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == meterName && ReferenceEquals(instrument.Meter.Scope, scope))
+            if (meterNames.Contains(instrument.Meter.Name) && ReferenceEquals(instrument.Meter.Scope, scope))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

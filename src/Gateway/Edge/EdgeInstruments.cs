@@ -1,10 +1,13 @@
 using System.Diagnostics.Metrics;
+using Switchboard.Gateway.MediaStreams;
 
 namespace Switchboard.Gateway.Edge;
 
 /// <summary>
-/// Metrics of the gateway's edge (meter <c>Switchboard.Gateway.Edge</c>): what was refused before an upgrade, what was
-/// dropped by a limit afterwards, and how many connections are held against <see cref="EdgeOptions.MaxConnections"/>.
+/// Metrics of the gateway's edge (meter <c>Switchboard.Gateway.Edge</c>): what was dropped by a limit after an upgrade,
+/// and how many connections are held against <see cref="EdgeOptions.MaxConnections"/>. Refusals before an upgrade are
+/// counted in the one <c>switchboard.gateway.upgrades.rejected</c> counter of meter <c>Switchboard.Gateway</c>
+/// (<see cref="MediaStreamInstruments"/>), with the media-stream path's own reasons, so a dashboard sums one series.
 /// </summary>
 internal sealed class EdgeInstruments
 {
@@ -21,23 +24,24 @@ internal sealed class EdgeInstruments
         public const string TokenExpired = "token_expired";
     }
 
-    private readonly Counter<long> _upgradesRejected;
+    private readonly MediaStreamInstruments _streams;
     private readonly Counter<long> _connectionsDropped;
 
-    public EdgeInstruments(IMeterFactory meterFactory, ConnectionLimiter connections)
+    public EdgeInstruments(IMeterFactory meterFactory, ConnectionLimiter connections, MediaStreamInstruments streams)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(streams);
+        _streams = streams;
         var meter = meterFactory.Create(MeterName);
-        _upgradesRejected = meter.CreateCounter<long>("switchboard.gateway.upgrades.rejected",
-            description: "WebSocket upgrades refused before the upgrade, by reason (rate_limited 429, over_capacity 503, insecure_transport 403, unauthorized 401).");
         _connectionsDropped = meter.CreateCounter<long>("switchboard.gateway.connections.dropped",
             description: "Connections the gateway ended because of an edge limit, by reason (incomplete_request: no complete request within the headers timeout; token_expired: close 4401).");
         meter.CreateObservableUpDownCounter("switchboard.gateway.connections.held", () => (long)connections.Held,
             description: "WebSocket connections held against Gateway:MaxConnections.");
     }
 
-    public void UpgradeRejected(string reason) => _upgradesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>Counts a refusal before the upgrade (rate_limited 429, over_capacity 503, insecure_transport 403, unauthorized 401).</summary>
+    public void UpgradeRejected(string reason) => _streams.UpgradeRejected(reason);
 
     public void ConnectionDropped(string reason) => _connectionsDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -149,7 +149,7 @@ public class UpgradeAdmissionTests
     };
 
     internal static MetricRecorder Metrics(GatewayTestHost host) =>
-        new(host.Services.GetRequiredService<IMeterFactory>(), EdgeInstruments.MeterName);
+        new(host.Services.GetRequiredService<IMeterFactory>(), EdgeInstruments.MeterName, Switchboard.Gateway.MediaStreams.MediaStreamInstruments.MeterName);
 
     /// <summary>Tries an upgrade and closes the socket again if it opened; returns the HTTP status and Retry-After.</summary>
     internal static async Task<(HttpStatusCode? Status, string? RetryAfter)> TryUpgradeAsync(

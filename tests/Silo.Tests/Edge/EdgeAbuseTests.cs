@@ -337,7 +337,7 @@ public sealed class EdgeAbuseTests
         EmbeddedSilo.StartAsync(settings, builder => builder.Logging.AddProvider(logs), args);
 
     private static MetricRecorder Metrics(EmbeddedSilo silo) =>
-        new(silo.Services.GetRequiredService<IMeterFactory>(), EdgeInstruments.MeterName);
+        new(silo.Services.GetRequiredService<IMeterFactory>(), EdgeInstruments.MeterName, Switchboard.Gateway.MediaStreams.MediaStreamInstruments.MeterName);
 
     private static async Task<JsonElement> WaitForHealthAsync(HttpClient http, Func<JsonElement, bool> condition, string expectation)
     {

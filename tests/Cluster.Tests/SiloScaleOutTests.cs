@@ -26,9 +26,10 @@ public sealed class SiloScaleOutTests(ITestOutputHelper output)
         var members = await cluster.ReadMembershipAsync();
         var silo2Address = Placement.AddressOf(members, silo2);
 
-        // The new silo is in the table; let the cluster see it (its health report reaches the health grain) before
-        // placing new calls. Not asserted: only where the new calls land is the target.
-        var seen = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.SiloNodes >= 2, TimeSpan.FromSeconds(15));
+        // The new silo is in the table; let the gateway see it Active in its own membership view (what its placement
+        // chooses from; it re-reads the table periodically) and the health grain get its report, before placing new
+        // calls. Not asserted: only where the new calls land is the target.
+        var seen = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.SiloNodes >= 2 && h.ActiveMembers >= 2, TimeSpan.FromSeconds(15));
         cluster.Log($"/health after silo2 joined ({seen.Elapsed.TotalMilliseconds:F0} ms): {seen.Value}");
 
         var second = CallLoad.Start(gateway, Calls, TimeSpan.FromSeconds(6));

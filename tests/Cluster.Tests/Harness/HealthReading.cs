@@ -14,6 +14,10 @@ namespace Switchboard.Cluster.Tests.Harness;
 /// <param name="Error">Why the request failed, if it did.</param>
 internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status, int Connections, int SiloNodes, bool Draining, IReadOnlyList<string> Reasons, string Body, string? Error)
 {
+    /// <summary>Silos the answering gateway's own membership view (<c>membership.silos</c>) shows Active: the silos its
+    /// placement may choose.</summary>
+    public int ActiveMembers { get; init; }
+
     /// <summary>200 with status healthy.</summary>
     public bool IsHealthy => StatusCode == HttpStatusCode.OK && Status == "healthy";
 
@@ -44,7 +48,14 @@ internal sealed record HealthReading(HttpStatusCode? StatusCode, string? Status,
                 reasons.AddRange(r.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
             }
 
-            return new HealthReading(statusCode, status, connections, silos, draining, reasons, body, null);
+            int active = 0;
+            if (root.TryGetProperty("membership", out var membership) && membership.TryGetProperty("silos", out var members)
+                && members.ValueKind == JsonValueKind.Array)
+            {
+                active = members.EnumerateArray().Count(m => m.TryGetProperty("status", out var st) && st.GetString() == "Active");
+            }
+
+            return new HealthReading(statusCode, status, connections, silos, draining, reasons, body, null) { ActiveMembers = active };
         }
         catch (JsonException)
         {

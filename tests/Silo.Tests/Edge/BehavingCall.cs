@@ -20,8 +20,10 @@ internal sealed class BehavingCall
     /// </summary>
     public const double NormalBandP90Ms = 400;
 
-    /// <summary>Longest interval without echo while streaming (the echo application answers about every 60 ms).</summary>
-    public const double NormalBandLongestGapMs = 1000;
+    /// <summary>Longest interval without echo while streaming (the echo application answers about every 60 ms). 2 s, not
+    /// less: the test command runs the test projects in parallel on 2 cores, and a fuzzing neighbour has starved the
+    /// simulator itself for a second (73 late pacing ticks) with the server not at fault.</summary>
+    public const double NormalBandLongestGapMs = 2000;
 
     private readonly SimulationRun _run;
 

@@ -90,7 +90,7 @@ public static class GatewayHost
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsAddressInUse(ex))
+        catch (Exception ex) when (AddressInUse.Is(ex))
         {
             var port = app.Configuration.GetValue("Gateway:Port", GatewayOptions.DefaultPort);
             await Console.Error.WriteLineAsync(
@@ -115,11 +115,4 @@ public static class GatewayHost
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
     }
-
-    private static bool IsAddressInUse(Exception ex) => ex switch
-    {
-        AddressInUseException => true,
-        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
-        _ => ex.InnerException is { } inner && IsAddressInUse(inner),
-    };
 }

@@ -79,7 +79,7 @@ internal static class SiloHost
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsAddressInUse(ex))
+        catch (Exception ex) when (AddressInUse.Is(ex))
         {
             var port = app.Configuration.GetValue("Gateway:Port", EmbeddedDefaults.GatewayPort);
             SiloLog.PortInUse(log, port, "Gateway:Port", "Gateway__Port");
@@ -106,12 +106,4 @@ internal static class SiloHost
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
     }
-
-    private static bool IsAddressInUse(Exception ex) => ex switch
-    {
-        AddressInUseException => true,
-        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
-        IOException { InnerException: { } inner } => IsAddressInUse(inner),
-        _ => ex.InnerException is { } innerException && IsAddressInUse(innerException),
-    };
 }

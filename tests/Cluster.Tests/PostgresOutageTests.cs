@@ -17,6 +17,10 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
     private static readonly TimeSpan GapTarget = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan HealthLatencyWindow = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long the calls stream before the database goes away: the outage lands on calls in their steady
+    /// state, not on the first second of three freshly started processes (tiered JIT, first-use paths).</summary>
+    private static readonly TimeSpan SteadyStateBeforeOutage = TimeSpan.FromSeconds(3);
+
     [Fact]
     public async Task Cluster_PostgresStopped_CallsKeepFlowingAndClusterRecovers()
     {
@@ -32,6 +36,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         await CallLoad.WaitPlacedAsync(cluster, run, "calls placed");
         var before = await Poll.TryUntilAsync(ct => cluster.ReadHealthAsync(gateway, ct), h => h.IsHealthy, TimeSpan.FromSeconds(8));
         cluster.Log($"/health before the outage ({before.Elapsed.TotalMilliseconds:F0} ms): {before.Value?.Brief}");
+        await Task.Delay(SteadyStateBeforeOutage);
 
         long stoppedAt = Stopwatch.GetTimestamp();
         await postgres.StopAsync();

@@ -41,6 +41,12 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Silo {SiloId} stopping: deactivating {Count} activations")]
     public static partial void SiloStopping(this ILogger logger, string siloId, int count);
 
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Thread pool stalled: work waited {DelayMs:0} ms to start ({ThreadCount} threads, {QueuedCount} items queued); every call on this node is held until it clears")]
+    public static partial void ThreadPoolStalled(this ILogger logger, double delayMs, int threadCount, long queuedCount);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Thread pool stall cleared (worst wait {WorstMs:0} ms, {ThreadCount} threads)")]
+    public static partial void ThreadPoolRecovered(this ILogger logger, double worstMs, int threadCount);
+
     [LoggerMessage(EventId = 3200, Level = LogLevel.Debug, Message = "Response #{RequestId} could not be delivered to {NodeId}: the requester is unreachable")]
     public static partial void ResponseUndeliverable(this ILogger logger, long requestId, string nodeId);
 

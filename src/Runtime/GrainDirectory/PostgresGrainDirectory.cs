@@ -45,25 +45,32 @@ public sealed class PostgresGrainDirectory : IGrainDirectory, IAsyncDisposable
         "DELETE FROM switchboard_grain_directory WHERE cluster_id = @c AND silo = @silo";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly string _clusterId;
     private readonly ILogger<PostgresGrainDirectory> _logger;
 
-    /// <summary>Creates the directory over <paramref name="connectionString"/> for cluster <paramref name="clusterId"/>.
-    /// Call <see cref="InitializeAsync"/> once before use.</summary>
+    /// <summary>Creates the directory on its own data source over <paramref name="connectionString"/> (disposed with it)
+    /// for cluster <paramref name="clusterId"/>. Call <see cref="InitializeAsync"/> once before use.</summary>
     public PostgresGrainDirectory(string connectionString, string clusterId, ILogger<PostgresGrainDirectory> logger)
+        : this(CreateDataSource(connectionString), ownsDataSource: true, clusterId, logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        GrainStoreKeys.ValidateClusterId(clusterId);
-        ArgumentNullException.ThrowIfNull(logger);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _clusterId = clusterId;
-        _logger = logger;
     }
 
-    /// <summary>Creates the directory from <see cref="ClusterOptions.ConnectionString"/> and <see cref="ClusterOptions.ClusterId"/>.</summary>
-    public PostgresGrainDirectory(IOptions<ClusterOptions> options, ILogger<PostgresGrainDirectory> logger)
-        : this(RequireConnectionString(options), options.Value.ClusterId, logger)
+    /// <summary>Creates the directory on the process's shared pool (<see cref="ClusterDatabase"/>) for
+    /// <see cref="ClusterOptions.ClusterId"/>.</summary>
+    public PostgresGrainDirectory(ClusterDatabase database, IOptions<ClusterOptions> options, ILogger<PostgresGrainDirectory> logger)
+        : this(RequireDatabase(database).DataSource, ownsDataSource: false, RequireOptions(options).ClusterId, logger)
     {
+    }
+
+    private PostgresGrainDirectory(NpgsqlDataSource dataSource, bool ownsDataSource, string clusterId, ILogger<PostgresGrainDirectory> logger)
+    {
+        GrainStoreKeys.ValidateClusterId(clusterId);
+        ArgumentNullException.ThrowIfNull(logger);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _clusterId = clusterId;
+        _logger = logger;
     }
 
     /// <summary>Applies <c>grainstore.sql</c> (idempotent, serialized across processes by an advisory lock).</summary>
@@ -135,7 +142,7 @@ public sealed class PostgresGrainDirectory : IGrainDirectory, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private NpgsqlCommand Command(string sql, GrainId grainId)
     {
@@ -157,11 +164,21 @@ public sealed class PostgresGrainDirectory : IGrainDirectory, IAsyncDisposable
             : throw new FormatException($"Grain directory entry of {grainId} names silo '{siloText}', which is not host:port@generation.");
     }
 
-    private static string RequireConnectionString(IOptions<ClusterOptions> options)
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return NpgsqlDataSource.Create(connectionString);
+    }
+
+    private static ClusterDatabase RequireDatabase(ClusterDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return database;
+    }
+
+    private static ClusterOptions RequireOptions(IOptions<ClusterOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrWhiteSpace(options.Value.ConnectionString)
-            ? throw new InvalidOperationException($"ConnectionStrings:{ClusterOptions.ConnectionStringName} is required for the PostgreSQL grain directory, but was empty.")
-            : options.Value.ConnectionString;
+        return options.Value;
     }
 }

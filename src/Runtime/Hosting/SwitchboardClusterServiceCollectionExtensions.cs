@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Switchboard.Runtime.Configuration;
 using Switchboard.Runtime.Core;
@@ -72,6 +73,7 @@ public static class SwitchboardClusterServiceCollectionExtensions
         services.AddSingleton<MembershipTableReader>();
         services.AddSingleton<IClusterMembershipService>(sp => sp.GetRequiredService<MembershipTableReader>());
         services.AddHostedService<ClusterClientHostedService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThreadPoolDelayMonitor>());
         return services;
     }
 
@@ -92,7 +94,8 @@ public static class SwitchboardClusterServiceCollectionExtensions
         var kind = configuration.GetSection(ClusterOptions.SectionName).GetValue(nameof(ClusterOptions.Membership), MembershipProviderKind.InMemory);
         if (kind == MembershipProviderKind.Postgres)
         {
-            services.TryAddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(ConnectionString(sp), ClusterId(sp)));
+            services.TryAddSingleton<ClusterDatabase>();
+            services.TryAddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(sp.GetRequiredService<ClusterDatabase>().DataSource, ClusterId(sp)));
             services.TryAddSingleton<IGrainDirectory, PostgresGrainDirectory>();
             services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
         }
@@ -111,10 +114,6 @@ public static class SwitchboardClusterServiceCollectionExtensions
         services.AddSingleton<ClusterMessageRouter>();
         services.Replace(ServiceDescriptor.Singleton<IMessageTransport>(sp => sp.GetRequiredService<ClusterMessageRouter>()));
     }
-
-    private static string ConnectionString(IServiceProvider services)
-        => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ConnectionString
-            ?? throw new InvalidOperationException("ConnectionStrings:Cluster is required when Cluster:Membership is Postgres.");
 
     private static string ClusterId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
 }

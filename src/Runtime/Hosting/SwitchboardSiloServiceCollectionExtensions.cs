@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Switchboard.Runtime.Catalog;
 using Switchboard.Runtime.Configuration;
@@ -103,6 +104,7 @@ public static class SwitchboardSiloServiceCollectionExtensions
         services.AddSingleton<MessageDispatcher>();
         services.AddSingleton<IMessageReceiver>(sp => sp.GetRequiredService<MessageDispatcher>());
         services.AddHostedService<SiloHostedService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThreadPoolDelayMonitor>());
         return services;
     }
 }

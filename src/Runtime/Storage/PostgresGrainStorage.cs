@@ -42,25 +42,32 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         + "WHERE cluster_id = @c AND grain_type = @t AND grain_key = @k AND state_name = @s)";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly string _clusterId;
     private readonly ILogger<PostgresGrainStorage> _logger;
 
-    /// <summary>Creates the storage over <paramref name="connectionString"/> for cluster <paramref name="clusterId"/>.
-    /// Call <see cref="InitializeAsync"/> once before use.</summary>
+    /// <summary>Creates the storage on its own data source over <paramref name="connectionString"/> (disposed with it)
+    /// for cluster <paramref name="clusterId"/>. Call <see cref="InitializeAsync"/> once before use.</summary>
     public PostgresGrainStorage(string connectionString, string clusterId, ILogger<PostgresGrainStorage> logger)
+        : this(CreateDataSource(connectionString), ownsDataSource: true, clusterId, logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        GrainStoreKeys.ValidateClusterId(clusterId);
-        ArgumentNullException.ThrowIfNull(logger);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _clusterId = clusterId;
-        _logger = logger;
     }
 
-    /// <summary>Creates the storage from <see cref="ClusterOptions.ConnectionString"/> and <see cref="ClusterOptions.ClusterId"/>.</summary>
-    public PostgresGrainStorage(IOptions<ClusterOptions> options, ILogger<PostgresGrainStorage> logger)
-        : this(RequireConnectionString(options), options.Value.ClusterId, logger)
+    /// <summary>Creates the storage on the process's shared pool (<see cref="ClusterDatabase"/>) for
+    /// <see cref="ClusterOptions.ClusterId"/>.</summary>
+    public PostgresGrainStorage(ClusterDatabase database, IOptions<ClusterOptions> options, ILogger<PostgresGrainStorage> logger)
+        : this(RequireDatabase(database).DataSource, ownsDataSource: false, RequireOptions(options).ClusterId, logger)
     {
+    }
+
+    private PostgresGrainStorage(NpgsqlDataSource dataSource, bool ownsDataSource, string clusterId, ILogger<PostgresGrainStorage> logger)
+    {
+        GrainStoreKeys.ValidateClusterId(clusterId);
+        ArgumentNullException.ThrowIfNull(logger);
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _clusterId = clusterId;
+        _logger = logger;
     }
 
     /// <summary>Applies <c>grainstore.sql</c> (idempotent, serialized across processes by an advisory lock).</summary>
@@ -127,7 +134,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private NpgsqlCommand Command(string sql, GrainId grainId, string stateName)
     {
@@ -143,11 +150,21 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         => new($"{operation} of state '{stateName}' of {grainId} refused: the stored ETag is not {expectedETag ?? "(no record)"}. "
             + "Another activation wrote since this one read.");
 
-    private static string RequireConnectionString(IOptions<ClusterOptions> options)
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return NpgsqlDataSource.Create(connectionString);
+    }
+
+    private static ClusterDatabase RequireDatabase(ClusterDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return database;
+    }
+
+    private static ClusterOptions RequireOptions(IOptions<ClusterOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrWhiteSpace(options.Value.ConnectionString)
-            ? throw new InvalidOperationException($"ConnectionStrings:{ClusterOptions.ConnectionStringName} is required for PostgreSQL grain storage, but was empty.")
-            : options.Value.ConnectionString;
+        return options.Value;
     }
 }

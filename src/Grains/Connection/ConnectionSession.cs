@@ -25,8 +25,9 @@ namespace Switchboard.Grains.Connection;
 /// Close(1008, "replaced by a newer socket"), pending marks of the old socket are dropped as cleared. The same
 /// gateway and observer again is an idempotent retry. A <c>start</c> after a final state is refused.</para>
 /// <para>Heartbeat: no inbound message for <see cref="ConnectionGrainOptions.HeartbeatTimeout"/> while attached closes
-/// the socket with 1000 and ends in FAILED(CONNECTION_TIMEOUT): a stale stream is an error for alerting, even though
-/// the close itself is orderly.</para>
+/// the socket with 1000 and ends in DISCONNECTED with error CONNECTION_TIMEOUT: the caller's side went away (a
+/// half-open socket, a vanished client), which is not a failure of this service, but the error code keeps it apart from
+/// an orderly <c>stop</c> for counters and alerts.</para>
 /// <para>Handler faults are logged and counted; the stream continues.</para>
 /// <para>Checkpoints: <see cref="ToCheckpoint"/> captures what another activation needs to continue the call and
 /// <see cref="RestoreAsync"/> resumes it: same state, sequence accounting, counters and pending marks (their echoes still
@@ -426,7 +427,7 @@ internal sealed class ConnectionSession : ICallSession
             if (silence >= _options.HeartbeatTimeout)
             {
                 ConnectionLog.HeartbeatTimeout(_logger, _streamSid, silence, ConnectionErrorCode.ConnectionTimeout);
-                await FailAsync(NormalClosure, "connection timeout: no inbound message", ConnectionErrorCode.ConnectionTimeout, cancellationToken);
+                await EndAsync(ConnectionState.Disconnected, NormalClosure, "connection timeout: no inbound message", ConnectionErrorCode.ConnectionTimeout, cancellationToken);
                 return SessionTick.HeartbeatTimedOut;
             }
         }
@@ -596,10 +597,14 @@ internal sealed class ConnectionSession : ICallSession
         return false;
     }
 
-    private async Task FailAsync(int closeStatus, string reason, ConnectionErrorCode error, CancellationToken cancellationToken)
+    private Task FailAsync(int closeStatus, string reason, ConnectionErrorCode error, CancellationToken cancellationToken)
+        => EndAsync(ConnectionState.Failed, closeStatus, reason, error, cancellationToken);
+
+    // Ends the call in a final state: closes the socket through the observer, then tells the handler.
+    private async Task EndAsync(ConnectionState final, int closeStatus, string reason, ConnectionErrorCode error, CancellationToken cancellationToken)
     {
         var observer = _observer;
-        if (!Transition(ConnectionState.Failed, error))
+        if (!Transition(final, error))
         {
             return;
         }

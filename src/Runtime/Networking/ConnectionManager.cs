@@ -180,13 +180,14 @@ internal sealed class ConnectionManager : IClusterConnections, IClusterConnectiv
             return false;
         }
 
-        var connection = _routes.TryGetValue(nodeId, out var existing) ? existing : GetOrDial(nodeId);
+        bool queued = false;
+        var connection = _routes.TryGetValue(nodeId, out var existing) ? existing : GetOrDial(nodeId, message, out queued);
         if (connection is null)
         {
             return false;
         }
 
-        if (connection.TrySend(message))
+        if (queued || connection.TrySend(message))
         {
             return true;
         }
@@ -211,7 +212,7 @@ internal sealed class ConnectionManager : IClusterConnections, IClusterConnectiv
             return false;
         }
 
-        var connection = _routes.TryGetValue(nodeId, out var existing) ? existing : GetOrDial(nodeId);
+        var connection = _routes.TryGetValue(nodeId, out var existing) ? existing : GetOrDial(nodeId, first: null, out _);
         return connection is not null && await connection.PingAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -466,8 +467,12 @@ internal sealed class ConnectionManager : IClusterConnections, IClusterConnectiv
         }
     }
 
-    private Connection? GetOrDial(string nodeId)
+    // Dials nodeId unless it is unreachable. The caller's first message is queued before the connect starts: a connect
+    // refused at once (a dead port on the same host) would otherwise close the connection before the message is queued,
+    // and whether that message counts as accepted-then-dropped or refused would depend on thread timing.
+    private Connection? GetOrDial(string nodeId, Message? first, out bool firstQueued)
     {
+        firstQueued = false;
         if (IsDisposing
             || _dead.ContainsKey(nodeId)
             || string.Equals(nodeId, _identity.Id, StringComparison.Ordinal)
@@ -487,6 +492,7 @@ internal sealed class ConnectionManager : IClusterConnections, IClusterConnectiv
         }
 
         _connections.TryAdd(connection, 0);
+        firstQueued = first is not null && connection.TrySend(first);
         connection.StartOutbound(address);
         if (IsDisposing || _dead.ContainsKey(nodeId))
         {

@@ -43,19 +43,20 @@ public sealed class HalfOpenConnectionTests(ITestOutputHelper output)
         }
 
         await TestWait.UntilAsync(async () => (await host.SnapshotAsync(sid)).MediaReceived == 10, "the vanishing stream's media reached its grain");
-        var activations = host.ConnectionActivations;
         var vanished = Stopwatch.StartNew();
         proxy.Freeze();
 
         ConnectionSnapshot? snapshot = null;
         await TestWait.UntilAsync(
-            async () => (snapshot = await host.SnapshotAsync(sid)).State == ConnectionState.Failed,
+            async () => (snapshot = await host.SnapshotAsync(sid)).State == ConnectionState.Disconnected,
             "the heartbeat ended the silent stream",
             () => $"state {snapshot?.State}");
         var detectedAfter = vanished.Elapsed;
         await TestWait.UntilAsync(() => host.OpenStreams == 1, "the gateway freed the silent socket", () => $"{host.OpenStreams} open");
         var freedAfter = vanished.Elapsed;
-        await TestWait.UntilAsync(() => host.ConnectionActivations == activations - 1, "the silent stream's grain deactivated after its retention",
+        // Only the call alongside (still streaming) keeps a connection grain; the simulator's once-per-process warm-up
+        // call, which may still be within its retention here, is gone by then too.
+        await TestWait.UntilAsync(() => host.ConnectionActivations == 1, "the silent stream's grain deactivated after its retention",
             () => $"{host.ConnectionActivations} connection activations");
 
         output.WriteLine($"detected after {detectedAfter.TotalMilliseconds:F0} ms, socket freed after {freedAfter.TotalMilliseconds:F0} ms");

@@ -212,7 +212,7 @@ public sealed class ConnectionGrainCheckpointTests
         _time.Advance(TimeSpan.FromSeconds(10));
         await Timer.FireAsync();
 
-        Assert.Equal((ConnectionState.Failed, ConnectionErrorCode.ConnectionTimeout), (Stored()!.State, Stored()!.Error));
+        Assert.Equal((ConnectionState.Disconnected, ConnectionErrorCode.ConnectionTimeout), (Stored()!.State, Stored()!.Error));
     }
 
     [Fact]

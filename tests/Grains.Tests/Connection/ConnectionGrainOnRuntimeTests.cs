@@ -35,7 +35,7 @@ public sealed class ConnectionGrainOnRuntimeTests(ITestOutputHelper output)
         var close = Assert.Single(observer.Closes);
         Assert.Equal(ConnectionErrorCode.ConnectionTimeout, close.Error);
         var snapshot = await grain.GetSnapshot();
-        Assert.Equal((ConnectionState.Failed, ConnectionErrorCode.ConnectionTimeout), (snapshot.State, snapshot.Error));
+        Assert.Equal((ConnectionState.Disconnected, ConnectionErrorCode.ConnectionTimeout), (snapshot.State, snapshot.Error));
     }
 
     [Fact]

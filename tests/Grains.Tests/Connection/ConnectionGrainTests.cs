@@ -44,7 +44,7 @@ public class ConnectionGrainTests
         await timer.FireAsync();
 
         Assert.Equal(ConnectionErrorCode.ConnectionTimeout, Assert.Single(_observer.Closes).Error);
-        Assert.Equal(ConnectionState.Failed, (await grain.GetSnapshot()).State);
+        Assert.Equal(ConnectionState.Disconnected, (await grain.GetSnapshot()).State);
         Assert.Equal(0, _context.DeactivateRequests);
 
         _time.Advance(TimeSpan.FromSeconds(30));

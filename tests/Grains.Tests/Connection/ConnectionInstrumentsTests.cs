@@ -75,7 +75,7 @@ public sealed class ConnectionInstrumentsTests : IDisposable
     }
 
     [Fact]
-    public async Task Heartbeat_Silence_EndCountedAsFailedConnectionTimeout()
+    public async Task Heartbeat_Silence_EndCountedAsDisconnectedConnectionTimeout()
     {
         var session = await StartedAsync();
 
@@ -83,7 +83,8 @@ public sealed class ConnectionInstrumentsTests : IDisposable
         await session.TickAsync(default);
 
         Assert.Equal(1, _recorder.Total("switchboard.connection.ended", "error", "connection_timeout"));
-        Assert.Equal(0, _recorder.Total("switchboard.connection.ended", "state", "disconnected"));
+        Assert.Equal(1, _recorder.Total("switchboard.connection.ended", "state", "disconnected"));
+        Assert.Equal(0, _recorder.Total("switchboard.connection.ended", "state", "failed"));
     }
 
     [Fact]

@@ -289,7 +289,7 @@ public class ConnectionSessionTests
         var tick = await session.TickAsync(default);
 
         Assert.Equal(SessionTick.HeartbeatTimedOut, tick);
-        Assert.Equal(ConnectionState.Failed, session.State);
+        Assert.Equal(ConnectionState.Disconnected, session.State);
         Assert.Equal(ConnectionErrorCode.ConnectionTimeout, session.Error);
         var close = Assert.Single(_observer.Closes);
         Assert.Equal(1000, close.CloseStatus);

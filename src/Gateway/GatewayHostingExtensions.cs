@@ -60,6 +60,7 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton<OriginPolicy>();
         services.TryAddSingleton<PublicUrlResolver>();
         services.TryAddSingleton<TwilioRequestAuthenticator>();
+        services.TryAddSingleton<StreamTickets>();
         services.TryAddSingleton<MediaStreamHandler>();
         services.TryAddSingleton<VoiceWebhookHandler>();
         services.TryAddSingleton<HealthEndpoint>();

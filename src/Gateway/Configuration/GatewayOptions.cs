@@ -37,6 +37,9 @@ public sealed class GatewayOptions
     /// <summary>Default of <see cref="MaxMediaPayloadBytes"/>: 200 ms of 8 kHz μ-law, ten of Twilio's 20 ms frames.</summary>
     public const int DefaultMaxMediaPayloadBytes = 1600;
 
+    /// <summary>Default of <see cref="StreamTicketLifetime"/>.</summary>
+    public static readonly TimeSpan DefaultStreamTicketLifetime = TimeSpan.FromMinutes(2);
+
     /// <summary>Default of <see cref="SendStallTimeout"/>.</summary>
     public static readonly TimeSpan DefaultSendStallTimeout = TimeSpan.FromSeconds(10);
 
@@ -49,6 +52,15 @@ public sealed class GatewayOptions
 
     /// <summary>Primary Twilio Auth Token. When set, every webhook and upgrade must carry a valid <c>X-Twilio-Signature</c>.</summary>
     public string? TwilioAuthToken { get; set; }
+
+    /// <summary>Refuse a media stream whose <c>start</c> does not carry a valid stream ticket for its <c>callSid</c>
+    /// (issued by <c>/twilio/voice</c>; see <see cref="Security.StreamTickets"/>). Requires <see cref="TwilioAuthToken"/>.
+    /// Off by default: TwiML written elsewhere has no ticket. Turn it on when Twilio gets its TwiML from this gateway.</summary>
+    public bool RequireStreamTicket { get; set; }
+
+    /// <summary>How long after the webhook a stream ticket opens a stream. Default 2 minutes (Twilio connects within
+    /// seconds of the TwiML).</summary>
+    public TimeSpan StreamTicketLifetime { get; set; } = DefaultStreamTicketLifetime;
 
     /// <summary>Twilio Account SID (<c>AC…</c>).</summary>
     public string? TwilioAccountSid { get; set; }

@@ -74,6 +74,11 @@ internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IV
         AddIfNotPositive(failures, "Gateway:DrainTimeout", options.DrainTimeout);
         AddIfNotPositive(failures, "Gateway:LatencySpikeThreshold", options.LatencySpikeThreshold);
         AddIfNotPositive(failures, "Gateway:SendStallTimeout", options.SendStallTimeout);
+        AddIfNotPositive(failures, "Gateway:StreamTicketLifetime", options.StreamTicketLifetime);
+        if (options.RequireStreamTicket && string.IsNullOrWhiteSpace(options.TwilioAuthToken))
+        {
+            failures.Add($"Gateway:RequireStreamTicket needs {GatewayOptions.TwilioAuthTokenVariable}: tickets are signed with the auth token.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -19,6 +19,7 @@ namespace Switchboard.Gateway.MediaStreams;
 internal sealed class MediaStreamHandler(
     IOptions<GatewayOptions> options,
     TwilioRequestAuthenticator authenticator,
+    StreamTickets tickets,
     OriginPolicy origins,
     MediaStreamTracker tracker,
     MediaStreamInstruments instruments,
@@ -80,7 +81,8 @@ internal sealed class MediaStreamHandler(
             context.Connection.RemoteIpAddress?.ToString(),
             timeProvider,
             instruments,
-            logger);
+            logger,
+            settings.RequireStreamTicket ? tickets : null);
         var monitor = context.Features.Get<PingRoundTripMonitor>();
         monitor?.Subscribe(session.OnRoundTrip);
         try

@@ -28,6 +28,9 @@ internal sealed class MediaStreamInstruments
     /// <summary>The stream reached <c>Gateway:MaxMalformedMessages</c>.</summary>
     public const string MalformedLimit = "malformed_limit";
 
+    /// <summary>A <c>start</c> without a valid stream ticket (<c>Gateway:RequireStreamTicket</c>).</summary>
+    public const string StreamTicket = "stream_ticket";
+
     /// <summary>A send made no progress for <c>Gateway:SendStallTimeout</c>.</summary>
     public const string ClientNotReading = "client_not_reading";
 

@@ -1,3 +1,4 @@
+using Switchboard.Gateway.Security;
 using Microsoft.Extensions.Logging;
 using Switchboard.Gateway.Twilio;
 
@@ -22,6 +23,10 @@ internal static partial class MediaStreamLog
     [LoggerMessage(EventId = 1003, EventName = "StreamRejected", Level = LogLevel.Warning,
         Message = "Stream {ConnectionId} from {RemoteAddress} refused by its grain: {Reason}")]
     public static partial void StreamRejected(ILogger logger, string connectionId, string? remoteAddress, string? reason);
+
+    [LoggerMessage(EventId = 1024, EventName = "StreamTicketRejected", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress} refused before its grain: stream ticket {Check} for call {CallSid}")]
+    public static partial void StreamTicketRejected(ILogger logger, string connectionId, string? remoteAddress, string callSid, StreamTicketCheck check);
 
     [LoggerMessage(EventId = 1004, EventName = "StreamStopped", Level = LogLevel.Information,
         Message = "Stream {ConnectionId} from {RemoteAddress} stopped by Twilio")]

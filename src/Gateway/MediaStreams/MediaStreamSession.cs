@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Switchboard.Gateway.Configuration;
+using Switchboard.Gateway.Security;
 using Switchboard.Gateway.Twilio;
 using Switchboard.Grains;
 using Switchboard.Runtime;
@@ -42,6 +43,7 @@ internal sealed class MediaStreamSession
     private readonly SocketObserver _observer;
     private readonly string _socketId;
     private readonly List<TwilioInboundMessage> _preStart = [];
+    private readonly StreamTickets? _requiredTickets;
 
     private string _connectionId;
     private IConnectionGrain? _grain;
@@ -65,9 +67,11 @@ internal sealed class MediaStreamSession
         string? remoteAddress,
         TimeProvider timeProvider,
         MediaStreamInstruments instruments,
-        ILogger logger)
+        ILogger logger,
+        StreamTickets? requiredTickets = null)
     {
         _socket = socket;
+        _requiredTickets = requiredTickets;
         _grainFactory = grainFactory;
         _options = options;
         _tracker = tracker;
@@ -260,6 +264,22 @@ internal sealed class MediaStreamSession
         _connectionId = start.StreamSid;
         _observer.UpdateConnectionId(_connectionId);
         _observer.StreamSid = start.StreamSid;
+        var ticket = start.CustomParameters.GetValueOrDefault(StreamTickets.ParameterName);
+        if (_requiredTickets?.Check(ticket, start.CallSid) is { } check && check != StreamTicketCheck.Valid)
+        {
+            // Before the grain: a replayed upgrade must not activate, replace or touch any call's grain.
+            MediaStreamLog.StreamTicketRejected(_logger, _connectionId, _remoteAddress, start.CallSid, check);
+            _instruments.PolicyClose(MediaStreamInstruments.StreamTicket);
+            await CloseAsync(WebSocketCloseStatus.PolicyViolation, "stream ticket " + check.ToString().ToLowerInvariant()).ConfigureAwait(false);
+            return;
+        }
+
+        if (ticket is not null)
+        {
+            // A credential, not call data: the application and its logs never see it.
+            start = start with { CustomParameters = start.CustomParameters.Where(p => p.Key != StreamTickets.ParameterName).ToDictionary() };
+        }
+
         var grain = _grainFactory.GetGrain<IConnectionGrain>(start.StreamSid);
         AttachResult result;
         var began = _timeProvider.GetTimestamp();

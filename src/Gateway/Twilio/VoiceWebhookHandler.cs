@@ -6,9 +6,10 @@ namespace Switchboard.Gateway.Twilio;
 /// <summary>
 /// <c>POST /twilio/voice</c>: Twilio's voice webhook. Answers TwiML that connects the call to our media-stream
 /// endpoint, passing CallSid, From, To and AccountSid as <c>&lt;Parameter&gt;</c>s (they come back in
-/// <c>start.customParameters</c>). The signature covers the public URL and every form parameter.
+/// <c>start.customParameters</c>). The signature covers the public URL and every form parameter. With an auth token it
+/// also passes a stream ticket for the CallSid (<see cref="StreamTickets"/>), which the media stream can be required to show.
 /// </summary>
-internal sealed class VoiceWebhookHandler(TwilioRequestAuthenticator authenticator, PublicUrlResolver urls)
+internal sealed class VoiceWebhookHandler(TwilioRequestAuthenticator authenticator, PublicUrlResolver urls, StreamTickets tickets)
 {
     private static readonly (string Form, string Parameter)[] s_forwarded =
     [
@@ -45,6 +46,11 @@ internal sealed class VoiceWebhookHandler(TwilioRequestAuthenticator authenticat
             {
                 streamParameters.Add(new KeyValuePair<string, string>(parameterName, value.ToString()));
             }
+        }
+
+        if (tickets.CanIssue && form.TryGetValue("CallSid", out var callSid) && !string.IsNullOrEmpty(callSid))
+        {
+            streamParameters.Add(new KeyValuePair<string, string>(StreamTickets.ParameterName, tickets.Issue(callSid.ToString())));
         }
 
         var twiml = TwimlResponseBuilder.ConnectStream(urls.StreamUrl(context.Request), streamParameters);

@@ -89,6 +89,20 @@ public class GatewayOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_StreamTicketRequiredWithoutAuthToken_NamesTheToken()
+    {
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(Environments.Development, new()
+        {
+            ["Gateway:RequireStreamTicket"] = "true",
+            ["Gateway:StreamTicketLifetime"] = "00:00:00",
+        }));
+
+        var message = string.Join(" ", exception.Failures);
+        Assert.Contains("Gateway:RequireStreamTicket needs TWILIO_AUTH_TOKEN", message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:StreamTicketLifetime must be positive", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_InputLimitsUnset_Defaults()
     {
         var options = Resolve(Environments.Development, []);
@@ -98,6 +112,8 @@ public class GatewayOptionsValidatorTests
         Assert.Equal(1600, options.MaxMediaPayloadBytes);
         Assert.Equal(TimeSpan.FromSeconds(10), options.SendStallTimeout);
         Assert.Equal(256, options.OutboundQueueCapacity);
+        Assert.False(options.RequireStreamTicket);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.StreamTicketLifetime);
     }
 
     [Fact]

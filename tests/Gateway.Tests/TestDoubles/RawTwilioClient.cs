@@ -81,8 +81,10 @@ internal sealed class RawTwilioClient : IDisposable
 
     public static string Connected() => """{"event":"connected","protocol":"Call","version":"1.0.0"}""";
 
-    public static string Start(string streamSid, string callSid, int sequence = 1) =>
-        $$$"""{"event":"start","sequenceNumber":"{{{sequence}}}","start":{"accountSid":"{{{AccountSid}}}","streamSid":"{{{streamSid}}}","callSid":"{{{callSid}}}","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{}},"streamSid":"{{{streamSid}}}"}""";
+    /// <summary>A start message; <paramref name="streamTicket"/>, if given, goes in <c>customParameters</c> as the voice
+    /// webhook's TwiML would put it.</summary>
+    public static string Start(string streamSid, string callSid, int sequence = 1, string? streamTicket = null) =>
+        $$$"""{"event":"start","sequenceNumber":"{{{sequence}}}","start":{"accountSid":"{{{AccountSid}}}","streamSid":"{{{streamSid}}}","callSid":"{{{callSid}}}","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{{{(streamTicket is null ? "{}" : $"{{\"streamTicket\":\"{streamTicket}\"}}")}}}},"streamSid":"{{{streamSid}}}"}""";
 
     /// <summary>A media message with a 160-byte payload of <paramref name="fill"/> (or the given base64 text).</summary>
     public static string Media(string streamSid, long sequence, byte fill = 0xFF, string? payloadBase64 = null) =>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Gateway.Security;
 using Switchboard.Gateway.Tests.Security;
 using Switchboard.Gateway.Tests.TestDoubles;
 
@@ -39,6 +41,21 @@ public class VoiceWebhookEndpointTests
         Assert.Equal("+15551230001", parameters["from"]);
         Assert.Equal("+15559870002", parameters["to"]);
         Assert.Equal("AC0123456789abcdef0123456789abcdef", parameters["accountSid"]);
+        var tickets = host.Services.GetRequiredService<StreamTickets>();
+        Assert.Equal(StreamTicketCheck.Valid, tickets.Check(parameters[StreamTickets.ParameterName], "CA9f2c1e0d3b4a59687f0e1d2c3b4a5968"));
+    }
+
+    [Fact]
+    public async Task Post_NoAuthToken_NoStreamTicket()
+    {
+        await using var host = await GatewayTestHost.StartAsync(signatures: false);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var request = Request([new("CallSid", "CA1")], signature: null);
+
+        using var response = await http.SendAsync(request);
+
+        var stream = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Element("Connect")!.Element("Stream")!;
+        Assert.DoesNotContain(stream.Elements("Parameter"), p => p.Attribute("name")!.Value == StreamTickets.ParameterName);
     }
 
     [Fact]

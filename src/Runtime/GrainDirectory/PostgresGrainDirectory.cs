@@ -52,14 +52,14 @@ public sealed class PostgresGrainDirectory : IGrainDirectory, IAsyncDisposable
     /// <summary>Creates the directory on its own data source over <paramref name="connectionString"/> (disposed with it)
     /// for cluster <paramref name="clusterId"/>. Call <see cref="InitializeAsync"/> once before use.</summary>
     public PostgresGrainDirectory(string connectionString, string clusterId, ILogger<PostgresGrainDirectory> logger)
-        : this(CreateDataSource(connectionString), ownsDataSource: true, clusterId, logger)
+        : this(ClusterDatabase.CreateOwned(connectionString), ownsDataSource: true, clusterId, logger)
     {
     }
 
     /// <summary>Creates the directory on the process's shared pool (<see cref="ClusterDatabase"/>) for
     /// <see cref="ClusterOptions.ClusterId"/>.</summary>
     public PostgresGrainDirectory(ClusterDatabase database, IOptions<ClusterOptions> options, ILogger<PostgresGrainDirectory> logger)
-        : this(RequireDatabase(database).DataSource, ownsDataSource: false, RequireOptions(options).ClusterId, logger)
+        : this((database ?? throw new ArgumentNullException(nameof(database))).DataSource, ownsDataSource: false, (options ?? throw new ArgumentNullException(nameof(options))).Value.ClusterId, logger)
     {
     }
 
@@ -162,23 +162,5 @@ public sealed class PostgresGrainDirectory : IGrainDirectory, IAsyncDisposable
         return SiloAddress.TryParse(siloText, out var silo)
             ? new GrainAddress(grainId, silo, reader.GetString(1))
             : throw new FormatException($"Grain directory entry of {grainId} names silo '{siloText}', which is not host:port@generation.");
-    }
-
-    private static NpgsqlDataSource CreateDataSource(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return NpgsqlDataSource.Create(connectionString);
-    }
-
-    private static ClusterDatabase RequireDatabase(ClusterDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        return database;
-    }
-
-    private static ClusterOptions RequireOptions(IOptions<ClusterOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Value;
     }
 }

@@ -57,6 +57,14 @@ public sealed class ClusterDatabase : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 
+    /// <summary>A data source of its own for a provider created without the shared pool (tests, tools); the provider
+    /// disposes it.</summary>
+    internal static NpgsqlDataSource CreateOwned(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return NpgsqlDataSource.Create(connectionString);
+    }
+
     private static string RequireConnectionString(IOptions<ClusterOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);

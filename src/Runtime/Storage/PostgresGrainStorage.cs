@@ -49,14 +49,14 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     /// <summary>Creates the storage on its own data source over <paramref name="connectionString"/> (disposed with it)
     /// for cluster <paramref name="clusterId"/>. Call <see cref="InitializeAsync"/> once before use.</summary>
     public PostgresGrainStorage(string connectionString, string clusterId, ILogger<PostgresGrainStorage> logger)
-        : this(CreateDataSource(connectionString), ownsDataSource: true, clusterId, logger)
+        : this(ClusterDatabase.CreateOwned(connectionString), ownsDataSource: true, clusterId, logger)
     {
     }
 
     /// <summary>Creates the storage on the process's shared pool (<see cref="ClusterDatabase"/>) for
     /// <see cref="ClusterOptions.ClusterId"/>.</summary>
     public PostgresGrainStorage(ClusterDatabase database, IOptions<ClusterOptions> options, ILogger<PostgresGrainStorage> logger)
-        : this(RequireDatabase(database).DataSource, ownsDataSource: false, RequireOptions(options).ClusterId, logger)
+        : this((database ?? throw new ArgumentNullException(nameof(database))).DataSource, ownsDataSource: false, (options ?? throw new ArgumentNullException(nameof(options))).Value.ClusterId, logger)
     {
     }
 
@@ -149,22 +149,4 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     private static InconsistentStateException Conflict(string operation, GrainId grainId, string stateName, string? expectedETag)
         => new($"{operation} of state '{stateName}' of {grainId} refused: the stored ETag is not {expectedETag ?? "(no record)"}. "
             + "Another activation wrote since this one read.");
-
-    private static NpgsqlDataSource CreateDataSource(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return NpgsqlDataSource.Create(connectionString);
-    }
-
-    private static ClusterDatabase RequireDatabase(ClusterDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        return database;
-    }
-
-    private static ClusterOptions RequireOptions(IOptions<ClusterOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Value;
-    }
 }

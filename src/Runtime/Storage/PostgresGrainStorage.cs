@@ -45,25 +45,28 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly bool _ownsDataSource;
     private readonly string _clusterId;
     private readonly ILogger<PostgresGrainStorage> _logger;
+    private readonly StoreCircuitBreaker _circuit;
 
     /// <summary>Creates the storage on its own data source over <paramref name="connectionString"/> (disposed with it)
     /// for cluster <paramref name="clusterId"/>. Call <see cref="InitializeAsync"/> once before use.</summary>
-    public PostgresGrainStorage(string connectionString, string clusterId, ILogger<PostgresGrainStorage> logger)
-        : this(ClusterDatabase.CreateOwned(connectionString), ownsDataSource: true, clusterId, logger)
+    public PostgresGrainStorage(string connectionString, string clusterId, ILogger<PostgresGrainStorage> logger, TimeProvider? timeProvider = null)
+        : this(ClusterDatabase.CreateOwned(connectionString), ownsDataSource: true, clusterId, logger, timeProvider ?? TimeProvider.System)
     {
     }
 
     /// <summary>Creates the storage on the process's shared pool (<see cref="ClusterDatabase"/>) for
     /// <see cref="ClusterOptions.ClusterId"/>.</summary>
-    public PostgresGrainStorage(ClusterDatabase database, IOptions<ClusterOptions> options, ILogger<PostgresGrainStorage> logger)
-        : this((database ?? throw new ArgumentNullException(nameof(database))).DataSource, ownsDataSource: false, (options ?? throw new ArgumentNullException(nameof(options))).Value.ClusterId, logger)
+    public PostgresGrainStorage(ClusterDatabase database, IOptions<ClusterOptions> options, ILogger<PostgresGrainStorage> logger, TimeProvider timeProvider)
+        : this((database ?? throw new ArgumentNullException(nameof(database))).DataSource, ownsDataSource: false, (options ?? throw new ArgumentNullException(nameof(options))).Value.ClusterId, logger, timeProvider)
     {
     }
 
-    private PostgresGrainStorage(NpgsqlDataSource dataSource, bool ownsDataSource, string clusterId, ILogger<PostgresGrainStorage> logger)
+    private PostgresGrainStorage(NpgsqlDataSource dataSource, bool ownsDataSource, string clusterId, ILogger<PostgresGrainStorage> logger, TimeProvider timeProvider)
     {
         GrainStoreKeys.ValidateClusterId(clusterId);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _circuit = new StoreCircuitBreaker(timeProvider);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _clusterId = clusterId;
@@ -77,8 +80,26 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         StorageLog.ProviderStarted(_logger, nameof(PostgresGrainStorage), _clusterId, new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Database ?? string.Empty);
     }
 
+    /// <summary>True while calls fail fast with <see cref="StoreUnavailableException"/> (see <see cref="StoreCircuitBreaker"/>).</summary>
+    public bool IsCircuitOpen => _circuit.IsOpen;
+
     /// <inheritdoc />
-    public async Task<GrainStateRecord?> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
+    public Task<GrainStateRecord?> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
+        => GuardAsync(() => ReadCoreAsync(grainId, stateName, cancellationToken));
+
+    /// <inheritdoc />
+    public Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> data, string? expectedETag, CancellationToken cancellationToken)
+        => GuardAsync(() => WriteCoreAsync(grainId, stateName, data, expectedETag, cancellationToken));
+
+    /// <inheritdoc />
+    public Task ClearAsync(GrainId grainId, string stateName, string? expectedETag, CancellationToken cancellationToken)
+        => GuardAsync(async () =>
+        {
+            await ClearCoreAsync(grainId, stateName, expectedETag, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    private async Task<GrainStateRecord?> ReadCoreAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
     {
         GrainStoreKeys.ValidateState(grainId, stateName);
         await using var command = Command(ReadSql, grainId, stateName);
@@ -93,8 +114,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         return new GrainStateRecord(data, etag);
     }
 
-    /// <inheritdoc />
-    public async Task<string> WriteAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> data, string? expectedETag, CancellationToken cancellationToken)
+    private async Task<string> WriteCoreAsync(GrainId grainId, string stateName, ReadOnlyMemory<byte> data, string? expectedETag, CancellationToken cancellationToken)
     {
         GrainStoreKeys.ValidateState(grainId, stateName);
         var etag = GrainStoreKeys.NewETag();
@@ -115,8 +135,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         return etag;
     }
 
-    /// <inheritdoc />
-    public async Task ClearAsync(GrainId grainId, string stateName, string? expectedETag, CancellationToken cancellationToken)
+    private async Task ClearCoreAsync(GrainId grainId, string stateName, string? expectedETag, CancellationToken cancellationToken)
     {
         GrainStoreKeys.ValidateState(grainId, stateName);
         await using var command = Command(ClearSql, grainId, stateName);
@@ -130,6 +149,47 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         {
             StorageLog.StateConflict(_logger, "Clear", stateName, grainId, expectedETag ?? "(no record)");
             throw Conflict("Clear", grainId, stateName, expectedETag);
+        }
+    }
+
+    // Every call goes through the circuit: while the database is unreachable, calls fail at once instead of each grain
+    // trying a connection every second.
+    private async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        _circuit.Enter();
+        try
+        {
+            var result = await operation().ConfigureAwait(false);
+            if (_circuit.OnSuccess())
+            {
+                StorageLog.CircuitClosed(_logger);
+            }
+
+            return result;
+        }
+        catch (InconsistentStateException)
+        {
+            // The server answered (with a conflict): it is reachable.
+            if (_circuit.OnSuccess())
+            {
+                StorageLog.CircuitClosed(_logger);
+            }
+
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            _circuit.OnCancelled();
+            throw;
+        }
+        catch (Exception ex)
+        {
+            if (_circuit.OnFailure(ex))
+            {
+                StorageLog.CircuitOpened(_logger, ex, StoreCircuitBreaker.FailuresToOpen, StoreCircuitBreaker.FirstOpenPeriod.TotalMilliseconds, StoreCircuitBreaker.MaxOpenPeriod.TotalMilliseconds);
+            }
+
+            throw;
         }
     }
 

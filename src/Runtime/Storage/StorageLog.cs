@@ -24,4 +24,11 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3304, Level = LogLevel.Information,
         Message = "{Provider} started for cluster {ClusterId} on database {Database}")]
     public static partial void ProviderStarted(ILogger logger, string provider, string clusterId, string database);
+
+    [LoggerMessage(EventId = 3305, Level = LogLevel.Warning,
+        Message = "Grain storage circuit open after {Failures} consecutive connection failures: storage calls fail at once, one probe every {FirstMs:0}-{MaxMs:0} ms until the database answers")]
+    public static partial void CircuitOpened(ILogger logger, Exception exception, int failures, double firstMs, double maxMs);
+
+    [LoggerMessage(EventId = 3306, Level = LogLevel.Information, Message = "Grain storage circuit closed: the database answers again")]
+    public static partial void CircuitClosed(ILogger logger);
 }

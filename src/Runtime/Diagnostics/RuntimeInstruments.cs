@@ -21,6 +21,7 @@ internal sealed class RuntimeInstruments
         MessagesForwarded = meter.CreateCounter<long>("switchboard.runtime.messages.forwarded", description: "Messages a silo passed on to the grain's registered or new activation.");
         GrainsRelocated = meter.CreateCounter<long>("switchboard.runtime.grains.relocated", description: "Grain routes that moved to another silo after a failure or hand-off.");
         PendingCallsBroken = meter.CreateCounter<long>("switchboard.runtime.calls.broken", description: "Calls failed at once because their node became unreachable.");
+        ThreadPoolQueueDelay = meter.CreateHistogram<double>("switchboard.runtime.threadpool.queue_delay", unit: "ms", description: "Time work queued to the thread pool waited before it ran.");
     }
 
     public Counter<long> ActivationsCreated { get; }
@@ -44,4 +45,7 @@ internal sealed class RuntimeInstruments
     public Counter<long> GrainsRelocated { get; }
 
     public Counter<long> PendingCallsBroken { get; }
+
+    /// <summary>Measured by <see cref="ThreadPoolDelayMonitor"/>.</summary>
+    public Histogram<double> ThreadPoolQueueDelay { get; }
 }

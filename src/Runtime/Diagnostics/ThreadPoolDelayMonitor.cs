@@ -31,12 +31,11 @@ internal sealed class ThreadPoolDelayMonitor : IHostedService, IDisposable
     private bool _inStall;
     private TimeSpan _stallWorst;
 
-    public ThreadPoolDelayMonitor(ILogger<ThreadPoolDelayMonitor> logger, IMeterFactory meterFactory, TimeProvider timeProvider)
+    public ThreadPoolDelayMonitor(ILogger<ThreadPoolDelayMonitor> logger, RuntimeInstruments instruments, TimeProvider timeProvider)
     {
         _logger = logger;
         _timeProvider = timeProvider;
-        _queueDelay = meterFactory.Create(RuntimeInstruments.MeterName).CreateHistogram<double>(
-            "switchboard.runtime.threadpool.queue_delay", unit: "ms", description: "Time work queued to the thread pool waited before it ran.");
+        _queueDelay = instruments.ThreadPoolQueueDelay;
         _probe = _ =>
         {
             Volatile.Write(ref _probeStartedAt, _timeProvider.GetTimestamp());

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Switchboard.Gateway.Tests.TestDoubles;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Gateway.Tests.Edge;
 
@@ -19,7 +20,7 @@ public class IncompleteRequestTests
         await using var host = await GatewayTestHost.StartAsync(new() { ["Gateway:Http:RequestHeadersTimeout"] = "00:00:01" }, signatures: false);
         using var metrics = UpgradeAdmissionTests.Metrics(host);
 
-        var (elapsed, response) = await TrickleAsync(host.BaseAddress.Port,
+        var (elapsed, response) = await HeaderTrickler.TrickleAsync(host.BaseAddress.Port,
             "GET /twilio/media-stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nX-Padding: " + new string('a', 200));
 
         Assert.True(elapsed < DropBound, $"the trickling connection must be dropped within {DropBound}; it lasted {elapsed}");
@@ -66,64 +67,11 @@ public class IncompleteRequestTests
         }
 
         // A positive control after it: once the trickler's drop is reported, the idle one would have been long before.
-        await TrickleAsync(host.BaseAddress.Port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + new string('a', 200));
+        await HeaderTrickler.TrickleAsync(host.BaseAddress.Port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + new string('a', 200));
         await TestInfrastructure.TestWait.UntilAsync(
             () => host.Logs.Entries.Any(e => e.EventName == "IncompleteRequestDropped"), "the trickler's drop was logged");
 
         Assert.Single(host.Logs.Entries, e => e.EventName == "IncompleteRequestDropped");
         Assert.Equal(1, metrics.Sum("switchboard.gateway.connections.dropped", "reason", "incomplete_request"));
-    }
-
-    /// <summary>Sends <paramref name="request"/> one byte every 100 ms until the server closes; returns how long that took
-    /// and what the server answered.</summary>
-    internal static async Task<(TimeSpan Elapsed, string Response)> TrickleAsync(int port, string request)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, port);
-        var started = Stopwatch.GetTimestamp();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var reading = ReadUntilClosedAsync(socket, stop.Token);
-        var bytes = Encoding.ASCII.GetBytes(request);
-        foreach (var b in bytes)
-        {
-            if (reading.IsCompleted)
-            {
-                break;
-            }
-
-            try
-            {
-                await socket.SendAsync(new[] { b }, SocketFlags.None, stop.Token);
-            }
-            catch (SocketException)
-            {
-                break;
-            }
-
-            await Task.Delay(100, stop.Token);
-        }
-
-        var response = await reading;
-        return (Stopwatch.GetElapsedTime(started), response);
-    }
-
-    private static async Task<string> ReadUntilClosedAsync(Socket socket, CancellationToken cancellationToken)
-    {
-        var text = new StringBuilder();
-        var buffer = new byte[1024];
-        try
-        {
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
-            {
-                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-        }
-        catch (SocketException)
-        {
-            // A reset after the 408 is still a drop.
-        }
-
-        return text.ToString();
     }
 }

@@ -32,7 +32,7 @@ public sealed class ThreadPoolDelayMonitorTests : IDisposable
         };
         _listener.SetMeasurementEventCallback<double>((_, value, _, _) => _delays.Enqueue(value));
         _listener.Start();
-        _monitor = new ThreadPoolDelayMonitor(new LoggerFactory([_logs]).CreateLogger<ThreadPoolDelayMonitor>(), meterFactory, TimeProvider.System);
+        _monitor = new ThreadPoolDelayMonitor(new LoggerFactory([_logs]).CreateLogger<ThreadPoolDelayMonitor>(), new RuntimeInstruments(meterFactory), TimeProvider.System);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class EdgeAbuseTests
 
         const string Request = "GET /twilio/media-stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-        var tricklers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => EdgeClient.TrickleAsync(silo.BaseAddress.Port, Request)));
+        var tricklers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => HeaderTrickler.TrickleAsync(silo.BaseAddress.Port, Request)));
         var summary = await call.Completion;
 
         // Kestrel checks once a second and adds that second to the deadline: a 1 s timeout fires within about 3 s.

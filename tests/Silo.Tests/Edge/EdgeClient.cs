@@ -11,7 +11,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Switchboard.Silo.Tests.Edge;
 
-/// <summary>Misbehaving clients for <see cref="EdgeAbuseTests"/>: upgrade attempts, header tricklers, test tokens and certificates.</summary>
+/// <summary>Misbehaving clients for <see cref="EdgeAbuseTests"/>: upgrade attempts, test tokens and certificates (the header
+/// trickler is <see cref="Switchboard.TestInfrastructure.HeaderTrickler"/>).</summary>
 internal static class EdgeClient
 {
     public const string SigningKey = "silo-tests-signing-key-0123456789abcdef-0123456789abcdef-not-secret";
@@ -38,37 +39,6 @@ internal static class EdgeClient
         return (client.HttpStatusCode, retryAfter);
     }
 
-    /// <summary>Sends <paramref name="request"/> a byte every 100 ms until the server hangs up; returns how long it took and the answer.</summary>
-    public static async Task<(TimeSpan Elapsed, string Response)> TrickleAsync(int port, string request)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, port);
-        var started = Stopwatch.GetTimestamp();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var reading = ReadUntilClosedAsync(socket, stop.Token);
-        foreach (var b in Encoding.ASCII.GetBytes(request))
-        {
-            if (reading.IsCompleted)
-            {
-                break;
-            }
-
-            try
-            {
-                await socket.SendAsync(new[] { b }, SocketFlags.None, stop.Token);
-            }
-            catch (SocketException)
-            {
-                break;
-            }
-
-            await Task.Delay(100, stop.Token);
-        }
-
-        var response = await reading;
-        return (Stopwatch.GetElapsedTime(started), response);
-    }
-
     public static string Token(DateTimeOffset expires, string subject = "agent-7", string key = SigningKey)
     {
         var descriptor = new SecurityTokenDescriptor
@@ -93,25 +63,5 @@ internal static class EdgeClient
         request.CertificateExtensions.Add(names.Build());
         var now = DateTimeOffset.UtcNow;
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
-    }
-
-    private static async Task<string> ReadUntilClosedAsync(Socket socket, CancellationToken cancellationToken)
-    {
-        var text = new StringBuilder();
-        var buffer = new byte[1024];
-        try
-        {
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
-            {
-                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-        }
-        catch (SocketException)
-        {
-            // A reset after the answer is still a drop.
-        }
-
-        return text.ToString();
     }
 }

@@ -20,7 +20,7 @@ namespace Switchboard.Gateway;
 /// Hosts the gateway in any ASP.NET Core application (the silo in embedded mode, the gateway-only host in cluster
 /// mode). Call, in this order: <see cref="AddSwitchboardGateway"/> on the services; <see cref="UseSwitchboardGateway"/>
 /// on the app before any other <c>UseWebSockets</c>; <see cref="MapSwitchboardGateway"/> for the endpoints. The host
-/// must register an <see cref="Runtime.IGrainFactory"/> (the runtime's client).
+/// must register an <see cref="IGrainFactory"/> (the runtime's client).
 /// </summary>
 public static class GatewayHostingExtensions
 {

@@ -1,9 +1,8 @@
-using Switchboard.Runtime;
-
 namespace Switchboard.Grains;
 
 /// <summary>Error codes from the design (shared/design.md, "Connection states").</summary>
 [GenerateSerializer]
+[Alias("sb.ConnectionErrorCode")]
 public enum ConnectionErrorCode
 {
     /// <summary>No error.</summary>

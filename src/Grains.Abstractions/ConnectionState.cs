@@ -1,9 +1,8 @@
-using Switchboard.Runtime;
-
 namespace Switchboard.Grains;
 
 /// <summary>Life cycle of one media stream session: CONNECTING → CONNECTED → (RECONNECTING) → DISCONNECTED | FAILED.</summary>
 [GenerateSerializer]
+[Alias("sb.ConnectionState")]
 public enum ConnectionState
 {
     /// <summary>Socket open, <c>start</c> not yet processed.</summary>

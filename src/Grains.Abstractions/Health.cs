@@ -1,9 +1,8 @@
-using Switchboard.Runtime;
-
 namespace Switchboard.Grains;
 
 /// <summary>Which kind of process a health report comes from.</summary>
 [GenerateSerializer]
+[Alias("sb.NodeRole")]
 public enum NodeRole
 {
     /// <summary>A gateway (holds sockets).</summary>
@@ -14,6 +13,7 @@ public enum NodeRole
 
 /// <summary>Cluster health status. HTTP 200 for healthy and degraded, 503 for unhealthy.</summary>
 [GenerateSerializer]
+[Alias("sb.HealthStatus")]
 public enum HealthStatus
 {
     /// <summary>Everything within thresholds.</summary>
@@ -32,6 +32,8 @@ public enum HealthStatus
 /// <param name="Connections">Open media streams (gateway) or live connection grains (silo).</param>
 /// <param name="LatencySamplesMs">Latency samples since the previous report (milliseconds).</param>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.NodeReport")]
 public sealed record NodeReport(
     [property: Id(0)] string NodeId,
     [property: Id(1)] NodeRole Role,
@@ -42,6 +44,8 @@ public sealed record NodeReport(
 
 /// <summary>Health of one reporter as the health grain sees it.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.NodeHealth")]
 public sealed record NodeHealth(
     [property: Id(0)] string NodeId,
     [property: Id(1)] NodeRole Role,
@@ -51,6 +55,8 @@ public sealed record NodeHealth(
 
 /// <summary>One point of recent history.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.HealthHistoryPoint")]
 public sealed record HealthHistoryPoint(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] HealthStatus Status,
@@ -67,6 +73,8 @@ public sealed record HealthHistoryPoint(
 /// <param name="Nodes">Known reporters.</param>
 /// <param name="History">Recent history, oldest first.</param>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.HealthSnapshot")]
 public sealed record HealthSnapshot(
     [property: Id(0)] HealthStatus Status,
     [property: Id(1)] double UptimeSeconds,
@@ -75,4 +83,25 @@ public sealed record HealthSnapshot(
     [property: Id(4)] double LatencyP99Ms,
     [property: Id(5)] IReadOnlyList<string> Reasons,
     [property: Id(6)] IReadOnlyList<NodeHealth> Nodes,
-    [property: Id(7)] IReadOnlyList<HealthHistoryPoint> History);
+    [property: Id(7)] IReadOnlyList<HealthHistoryPoint> History)
+{
+    /// <summary>The cluster's silos as the membership view of the health grain's silo sees them (Dead ones left out).</summary>
+    [Id(8)]
+    public IReadOnlyList<SiloMembership> Silos { get; init; } = [];
+
+    /// <summary>The membership version of that view.</summary>
+    [Id(9)]
+    public long MembershipVersion { get; init; }
+}
+
+/// <summary>One silo in the membership view.</summary>
+/// <param name="Address">Orleans silo address (endpoint and generation).</param>
+/// <param name="Name">The silo's name.</param>
+/// <param name="Status">Orleans' status name (<c>Joining</c>, <c>Active</c>, <c>ShuttingDown</c>...).</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("sb.SiloMembership")]
+public sealed record SiloMembership(
+    [property: Id(0)] string Address,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Status);

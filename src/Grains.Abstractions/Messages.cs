@@ -1,9 +1,9 @@
-using Switchboard.Runtime;
-
 namespace Switchboard.Grains;
 
 /// <summary>Audio format announced in Twilio's <c>start</c> message.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.MediaFormat")]
 public sealed record MediaFormat(
     [property: Id(0)] string Encoding,
     [property: Id(1)] int SampleRate,
@@ -11,6 +11,8 @@ public sealed record MediaFormat(
 
 /// <summary>The <c>start</c> message's metadata, as forwarded by the gateway.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.StreamStart")]
 public sealed record StreamStart(
     [property: Id(0)] string StreamSid,
     [property: Id(1)] string AccountSid,
@@ -22,6 +24,8 @@ public sealed record StreamStart(
 
 /// <summary>One inbound <c>media</c> message; <see cref="Payload"/> is the decoded μ-law audio (normally 160 bytes).</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.InboundMedia")]
 public sealed record InboundMedia(
     [property: Id(0)] long SequenceNumber,
     [property: Id(1)] string Track,
@@ -31,18 +35,24 @@ public sealed record InboundMedia(
 
 /// <summary>Twilio echoing a <c>mark</c> we sent (after playback, or because of a <c>clear</c>).</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.MarkEcho")]
 public sealed record MarkEcho(
     [property: Id(0)] long SequenceNumber,
     [property: Id(1)] string Name);
 
 /// <summary>A key press (bidirectional streams only).</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.DtmfEvent")]
 public sealed record DtmfEvent(
     [property: Id(0)] long SequenceNumber,
     [property: Id(1)] string Digit);
 
 /// <summary>Twilio's <c>stop</c> message.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.StreamStop")]
 public sealed record StreamStop(
     [property: Id(0)] long SequenceNumber,
     [property: Id(1)] string AccountSid,
@@ -52,12 +62,15 @@ public sealed record StreamStop(
 /// <param name="CloseStatus">WebSocket close code if a close frame was received; null when the socket broke.</param>
 /// <param name="Reason">Close description or the transport error.</param>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.SocketClosure")]
 public sealed record SocketClosure(
     [property: Id(0)] int? CloseStatus,
     [property: Id(1)] string Reason);
 
 /// <summary>Kinds of outbound frame the gateway writes to Twilio.</summary>
 [GenerateSerializer]
+[Alias("sb.OutboundKind")]
 public enum OutboundKind
 {
     /// <summary><c>media</c> with a base64 μ-law payload.</summary>
@@ -70,6 +83,8 @@ public enum OutboundKind
 
 /// <summary>One frame for the gateway to write on the socket, in order.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.OutboundFrame")]
 public sealed record OutboundFrame(
     [property: Id(0)] OutboundKind Kind,
     [property: Id(1)] byte[]? Payload,
@@ -80,6 +95,8 @@ public sealed record OutboundFrame(
 /// <param name="Reason">Close description (≤ 123 bytes UTF-8).</param>
 /// <param name="Error">Why, as a design error code.</param>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.CloseInstruction")]
 public sealed record CloseInstruction(
     [property: Id(0)] int CloseStatus,
     [property: Id(1)] string Reason,
@@ -90,6 +107,8 @@ public sealed record CloseInstruction(
 /// <param name="State">State after the call.</param>
 /// <param name="Reason">Why it was refused, or what was replaced.</param>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.AttachResult")]
 public sealed record AttachResult(
     [property: Id(0)] bool Accepted,
     [property: Id(1)] ConnectionState State,
@@ -100,6 +119,8 @@ public sealed record AttachResult(
 /// <param name="BufferedMs">Milliseconds of audio queued or unplayed after the call.</param>
 /// <param name="Error">Why it was refused.</param>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.EnqueueResult")]
 public sealed record EnqueueResult(
     [property: Id(0)] bool Accepted,
     [property: Id(1)] double BufferedMs,
@@ -107,6 +128,8 @@ public sealed record EnqueueResult(
 
 /// <summary>Read-only view of a connection grain, for tests, /health and the dashboard.</summary>
 [GenerateSerializer]
+[Immutable]
+[Alias("sb.ConnectionSnapshot")]
 public sealed record ConnectionSnapshot(
     [property: Id(0)] string StreamSid,
     [property: Id(1)] string? CallSid,

@@ -8,7 +8,6 @@ using Switchboard.Gateway.Edge;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Gateway.MediaStreams;
 using Switchboard.Gateway.Security;
-using Switchboard.Runtime;
 
 namespace Switchboard.Gateway.AppStreams;
 
@@ -23,7 +22,7 @@ namespace Switchboard.Gateway.AppStreams;
 /// browsers (which cannot set headers on a WebSocket), the <c>access_token</c> query parameter. When the token's
 /// <c>exp</c> (plus the clock skew) passes during the call, the socket is closed with <see cref="TokenExpiredCloseStatus"/>;
 /// the client reconnects with a fresh token, which is validated like any other. Connection grains of application
-/// streams are keyed <c>app:{sub}:{streamSid}</c> (<see cref="AppGrainFactory"/>).
+/// streams are keyed <c>app:{sub}:{streamSid}</c> (<see cref="AppGrainKeys"/>).
 /// </summary>
 internal sealed class AppStreamHandler(
     IOptions<GatewayOptions> options,
@@ -87,7 +86,7 @@ internal sealed class AppStreamHandler(
         }
 
         AppStreamLog.Authenticated(_logger, remote, result.Subject, result.ValidUntil);
-        var grainFactory = new AppGrainFactory(context.RequestServices.GetRequiredService<IGrainFactory>(), result.Subject);
+        var grains = new ConnectionGrainResolver(context.RequestServices.GetRequiredService<IGrainFactory>(), streamSid => AppGrainKeys.KeyOf(result.Subject, streamSid));
         var settings = options.Value;
         using var accepted = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -101,7 +100,7 @@ internal sealed class AppStreamHandler(
             AppStreamLog.TokenExpired(_logger, session?.ConnectionId ?? "app", remote, result.Subject, result.ValidUntil, TokenExpiredCloseStatus);
             instruments.ConnectionDropped(EdgeInstruments.Reasons.TokenExpired);
         });
-        session = new MediaStreamSession(socket, grainFactory, settings, tracker, identity.NodeId, remote, timeProvider, streamInstruments, _sessionLogger);
+        session = new MediaStreamSession(socket, grains, settings, tracker, identity.NodeId, remote, timeProvider, streamInstruments, _sessionLogger);
         var monitor = context.Features.Get<PingRoundTripMonitor>();
         monitor?.Subscribe(session.OnRoundTrip);
         try

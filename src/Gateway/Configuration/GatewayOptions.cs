@@ -107,6 +107,18 @@ public sealed class GatewayOptions
     /// <summary>Upper bound on request/response grain calls made by the gateway (Start, Stop, GetHealth). Default 10 s.</summary>
     public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>One inbound delivery attempt waits this long for the grain's acknowledgement before it is retried (the
+    /// events are re-sent with the same delivery numbers; the grain skips those it has). Default 1 s.</summary>
+    public TimeSpan DeliveryAttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the gateway keeps re-delivering a stream's inbound audio while its grain cannot be reached (a
+    /// silo being declared dead takes about 2 s) before it closes the socket with 1011. Default 10 s.</summary>
+    public TimeSpan RedeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Inbound events a stream may hold unacknowledged (500 = 10 s of audio); beyond it the oldest is dropped
+    /// and counted. Default 500.</summary>
+    public int MaxUndeliveredEvents { get; set; } = 500;
+
     /// <summary>Latency (round trip or grain call) above which a <c>LatencySpike</c> is logged. Default 200 ms.</summary>
     public TimeSpan LatencySpikeThreshold { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -71,6 +71,12 @@ internal sealed class GatewayOptionsValidator(IHostEnvironment environment) : IV
         AddIfNotPositive(failures, "Gateway:KeepAliveTimeout", options.KeepAliveTimeout);
         AddIfNotPositive(failures, "Gateway:CloseHandshakeTimeout", options.CloseHandshakeTimeout);
         AddIfNotPositive(failures, "Gateway:GrainCallTimeout", options.GrainCallTimeout);
+        AddIfNotPositive(failures, "Gateway:DeliveryAttemptTimeout", options.DeliveryAttemptTimeout);
+        AddIfNotPositive(failures, "Gateway:RedeliveryTimeout", options.RedeliveryTimeout);
+        if (options.MaxUndeliveredEvents < 1)
+        {
+            failures.Add($"Gateway:MaxUndeliveredEvents must be at least 1, but was {options.MaxUndeliveredEvents}.");
+        }
         AddIfNotPositive(failures, "Gateway:DrainTimeout", options.DrainTimeout);
         AddIfNotPositive(failures, "Gateway:LatencySpikeThreshold", options.LatencySpikeThreshold);
         AddIfNotPositive(failures, "Gateway:SendStallTimeout", options.SendStallTimeout);

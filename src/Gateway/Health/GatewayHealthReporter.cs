@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.MediaStreams;
 using Switchboard.Grains;
-using Switchboard.Runtime;
 
 namespace Switchboard.Gateway.Health;
 

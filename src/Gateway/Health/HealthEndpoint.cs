@@ -7,9 +7,6 @@ using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Edge;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Grains;
-using Switchboard.Runtime;
-using Switchboard.Runtime.Membership;
-using Switchboard.Runtime.Networking;
 
 namespace Switchboard.Gateway.Health;
 
@@ -25,9 +22,7 @@ internal sealed class HealthEndpoint(
     GatewayDrainState drain,
     ConnectionLimiter connections,
     TimeProvider timeProvider,
-    ILogger<HealthEndpoint> logger,
-    IClusterMembershipService? membership = null,
-    IClusterConnectivity? connectivity = null)
+    ILogger<HealthEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -43,24 +38,17 @@ internal sealed class HealthEndpoint(
             snapshot = new HealthSnapshot(HealthStatus.Unhealthy, 0, 0, 0, 0, ["health grain unreachable: " + ex.GetType().Name], [], []);
         }
 
-        var cluster = membership?.CurrentSnapshot;
-        if (cluster is not null)
-        {
-            snapshot = ClusterHealthOverlay.Apply(snapshot, cluster, connectivity);
-        }
-
         var atCapacity = connections.AtCapacity;
         var ready = !drain.IsDraining && !atCapacity && snapshot.Status != HealthStatus.Unhealthy;
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
-        Write(writer, snapshot, ready, drain.IsDraining, cluster, new CapacityReading(connections.Held, connections.Max));
+        Write(writer, snapshot, ready, drain.IsDraining, new CapacityReading(connections.Held, connections.Max));
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    internal static void Write(Utf8JsonWriter writer, HealthSnapshot snapshot, bool ready = true, bool draining = false, ClusterMembershipSnapshot? cluster = null,
-        CapacityReading? capacity = null)
+    internal static void Write(Utf8JsonWriter writer, HealthSnapshot snapshot, bool ready = true, bool draining = false, CapacityReading? capacity = null)
     {
         writer.WriteStartObject();
         writer.WriteString("status"u8, snapshot.Status switch
@@ -102,24 +90,18 @@ internal sealed class HealthEndpoint(
             writer.WriteNumber("maxConnections"u8, held.Max);
         }
 
-        if (cluster is not null)
+        if (snapshot.Silos.Count > 0)
         {
+            // The membership view of the silo the health grain lives on (a client has no membership view of its own).
             writer.WriteStartObject("membership"u8);
-            writer.WriteNumber("version"u8, cluster.Version);
-            writer.WriteBoolean("storeReachable"u8, cluster.StoreReachable);
+            writer.WriteNumber("version"u8, snapshot.MembershipVersion);
             writer.WriteStartArray("silos"u8);
-            foreach (var entry in cluster.Table.Entries)
+            foreach (var silo in snapshot.Silos)
             {
-                if (entry.Status == SiloStatus.Dead)
-                {
-                    continue;
-                }
-
                 writer.WriteStartObject();
-                writer.WriteString("address"u8, entry.Silo.ToString());
-                writer.WriteString("name"u8, entry.SiloName);
-                writer.WriteString("status"u8, entry.Status.ToString());
-                writer.WriteNumber("suspicions"u8, entry.SuspectTimes.Count);
+                writer.WriteString("address"u8, silo.Address);
+                writer.WriteString("name"u8, silo.Name);
+                writer.WriteString("status"u8, silo.Status);
                 writer.WriteEndObject();
             }
 

@@ -10,15 +10,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Edge;
-using Switchboard.Runtime.Configuration;
-using Switchboard.Runtime.Hosting;
+using ClusterOptions = Orleans.Configuration.ClusterOptions;
+using ClientMessagingOptions = Orleans.Configuration.ClientMessagingOptions;
+using Switchboard.Postgres;
 
 namespace Switchboard.Gateway.Hosting;
 
 /// <summary>
 /// The gateway-only process of cluster mode (<c>dotnet run --project src/Gateway</c>): Kestrel on
 /// <c>Gateway:BindAddress</c>:<c>Gateway:Port</c> (default 0.0.0.0:8081) with the Twilio endpoints and <c>/health</c>,
-/// and a cluster client that finds silos in the PostgreSQL membership table. It hosts no grains; it needs
+/// and an Orleans client that finds the silos' gateways in the PostgreSQL membership table. It hosts no grains; it needs
 /// <c>Cluster:Membership=Postgres</c> and <c>ConnectionStrings:Cluster</c>. Start-up problems an operator can fix end
 /// the process with exit code 1 and one message naming the key.
 /// </summary>
@@ -40,9 +41,8 @@ public static class GatewayHost
         builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
         configure?.Invoke(builder);
 
-        var membership = builder.Configuration.GetValue(
-            $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.Membership)}", MembershipProviderKind.InMemory);
-        if (membership != MembershipProviderKind.Postgres)
+        var (cluster, connectionString) = ClusterModeOptions.Read(builder.Configuration);
+        if (cluster.Membership != MembershipKind.Postgres)
         {
             throw new InvalidOperationException(
                 "the gateway-only process needs a cluster to join: set Cluster:Membership=Postgres (Cluster__Membership) and "
@@ -61,8 +61,15 @@ public static class GatewayHost
         var drain = builder.Configuration.GetValue("Gateway:DrainTimeout", TimeSpan.FromSeconds(30));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(10));
 
-        var name = builder.Configuration.GetValue("Gateway:Name", $"gateway-{Environment.MachineName.ToLowerInvariant()}")!;
-        builder.Services.AddSwitchboardClusterClient(builder.Configuration, name);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ClusterId));
+            client.UsePostgresCluster(connectionString!);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = FailureDetection.ClientResponseTimeout);
+            // A dead silo's gateway leaves the list at the next refresh; the default (1 min) keeps dialling it.
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+        });
+        builder.Services.AddHostedService<ThreadPoolDelayMonitor>();
         builder.Services.AddSwitchboardGateway(builder.Configuration);
 
         var app = builder.Build();

@@ -78,6 +78,7 @@ internal sealed class SwitchboardJsonFormatter : ITextFormatter
             _ when category.StartsWith("Switchboard.Gateway.MediaStreams", StringComparison.Ordinal) => "websocket",
             _ when category.StartsWith("Switchboard.Gateway", StringComparison.Ordinal) => "gateway",
             _ when category.StartsWith("Switchboard.Runtime", StringComparison.Ordinal) => "runtime",
+            _ when category.StartsWith("Orleans", StringComparison.Ordinal) => "runtime",
             _ when category.StartsWith("Switchboard.Grains", StringComparison.Ordinal) => "grain",
             _ when category.StartsWith("Switchboard.Silo", StringComparison.Ordinal) => "silo",
             _ when category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) => "http",

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Gateway.Security;
-using Switchboard.Runtime;
+
 
 namespace Switchboard.Gateway.MediaStreams;
 
@@ -64,7 +64,7 @@ internal sealed class MediaStreamHandler(
         }
 
         // Resolved per request: in embedded mode the runtime may register its factory after the gateway.
-        var grainFactory = context.RequestServices.GetRequiredService<IGrainFactory>();
+        var grains = new ConnectionGrainResolver(context.RequestServices.GetRequiredService<IGrainFactory>());
         var settings = options.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -74,7 +74,7 @@ internal sealed class MediaStreamHandler(
 
         var session = new MediaStreamSession(
             socket,
-            grainFactory,
+            grains,
             settings,
             tracker,
             identity.NodeId,

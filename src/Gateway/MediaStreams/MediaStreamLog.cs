@@ -84,4 +84,20 @@ internal static partial class MediaStreamLog
     [LoggerMessage(EventId = 1023, EventName = "SendStalled", Level = LogLevel.Warning,
         Message = "Stream {ConnectionId} from {RemoteAddress}: a send made no progress for {Timeout}, the client stopped reading; aborting the socket")]
     public static partial void SendStalled(ILogger logger, string connectionId, string? remoteAddress, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 1030, EventName = "DeliveryRetrying", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: the connection grain did not acknowledge {Pending} inbound events; re-delivering")]
+    public static partial void DeliveryRetrying(ILogger logger, Exception exception, string connectionId, string? remoteAddress, int pending);
+
+    [LoggerMessage(EventId = 1031, EventName = "DeliveryRecovered", Level = LogLevel.Information,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: the connection grain acknowledged again after {Attempts} failed attempts in {ElapsedMs} ms")]
+    public static partial void DeliveryRecovered(ILogger logger, string connectionId, string? remoteAddress, int attempts, double elapsedMs);
+
+    [LoggerMessage(EventId = 1032, EventName = "DeliveryAbandoned", Level = LogLevel.Error,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: the connection grain was unreachable for {ElapsedMs} ms; {Pending} inbound events abandoned")]
+    public static partial void DeliveryAbandoned(ILogger logger, string connectionId, string? remoteAddress, double elapsedMs, int pending);
+
+    [LoggerMessage(EventId = 1033, EventName = "UndeliveredTrimmed", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress}: more than {Limit} inbound events unacknowledged; dropping the oldest")]
+    public static partial void UndeliveredTrimmed(ILogger logger, string connectionId, string? remoteAddress, int limit);
 }

@@ -5,7 +5,6 @@ using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Security;
 using Switchboard.Gateway.Twilio;
 using Switchboard.Grains;
-using Switchboard.Runtime;
 
 namespace Switchboard.Gateway.MediaStreams;
 
@@ -15,10 +14,12 @@ namespace Switchboard.Gateway.MediaStreams;
 /// Phases: (1) before <c>start</c>: <c>connected</c> is logged, anything else is buffered (bounded by
 /// MaxBufferedBeforeStart, the excess dropped and counted); (2) <c>start</c>: the socket's observer is registered and
 /// <see cref="IConnectionGrain.Start"/> called on the streamSid's grain, then the buffer is replayed; (3) streaming:
-/// media/mark/dtmf are forwarded one-way in arrival order; (4) <c>stop</c>: Stop is awaited, then we close with 1000.
+/// media/mark/dtmf are queued on the stream's <see cref="InboundDelivery"/>, which delivers them in order and re-delivers
+/// what the grain did not acknowledge (a silo failing over); (4) <c>stop</c>: once everything before it was delivered,
+/// Stop is awaited, then the grain closes with 1000.
 ///
 /// Failure modes: binary frame → close 1003; message over MaxMessageBytes → close 1009; grain refuses start → 1008;
-/// a grain call fails → 1011. Malformed messages (not JSON, wrong types, unknown event, missing fields, a streamSid
+/// Start fails, or the grain stays unreachable for RedeliveryTimeout → 1011. Malformed messages (not JSON, wrong types, unknown event, missing fields, a streamSid
 /// other than this socket's, a second <c>start</c>) are values: counted, logged once per stream, skipped; the one that
 /// reaches MaxMalformedMessages closes the socket with 1007 when it was not valid data, 1008 otherwise. A <c>media</c>
 /// payload that is not base64, empty, or over MaxMediaPayloadBytes is dropped and counted (logged once), never
@@ -32,7 +33,7 @@ internal sealed class MediaStreamSession
     private static long s_socketCounter;
 
     private readonly WebSocket _socket;
-    private readonly IGrainFactory _grainFactory;
+    private readonly ConnectionGrainResolver _grains;
     private readonly GatewayOptions _options;
     private readonly MediaStreamTracker _tracker;
     private readonly string _gatewayId;
@@ -47,6 +48,7 @@ internal sealed class MediaStreamSession
 
     private string _connectionId;
     private IConnectionGrain? _grain;
+    private InboundDelivery? _delivery;
     private bool _observerRegistered;
     private bool _stopped;
     private bool _closing;
@@ -60,7 +62,7 @@ internal sealed class MediaStreamSession
 
     public MediaStreamSession(
         WebSocket socket,
-        IGrainFactory grainFactory,
+        ConnectionGrainResolver grains,
         GatewayOptions options,
         MediaStreamTracker tracker,
         string gatewayId,
@@ -72,7 +74,7 @@ internal sealed class MediaStreamSession
     {
         _socket = socket;
         _requiredTickets = requiredTickets;
-        _grainFactory = grainFactory;
+        _grains = grains;
         _options = options;
         _tracker = tracker;
         _gatewayId = gatewayId;
@@ -280,14 +282,14 @@ internal sealed class MediaStreamSession
             start = start with { CustomParameters = start.CustomParameters.Where(p => p.Key != StreamTickets.ParameterName).ToDictionary() };
         }
 
-        var grain = _grainFactory.GetGrain<IConnectionGrain>(start.StreamSid);
+        var grain = _grains.Get(start.StreamSid);
         AttachResult result;
         var began = _timeProvider.GetTimestamp();
         try
         {
-            var reference = _grainFactory.CreateObjectReference<IConnectionObserver>(_observer);
+            var reference = _grains.CreateObserverReference(_observer);
             _observerRegistered = true;
-            result = await grain.Start(start, reference, _gatewayId).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
+            result = await grain.Start(start, reference, _gatewayId, _socketId).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -308,6 +310,13 @@ internal sealed class MediaStreamSession
             return;
         }
 
+        _delivery = new InboundDelivery(grain, _socketId, _connectionId, _remoteAddress, _options, _timeProvider, _logger);
+        _ = _delivery.Abandoned.ContinueWith(
+            static (_, state) => ((MediaStreamSession)state!).OnDeliveryAbandonedAsync(),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         Volatile.Write(ref _grain, grain);
         MediaStreamLog.StreamStarted(_logger, _connectionId, _remoteAddress, start.CallSid, _socketId, elapsedMs);
         foreach (var buffered in _preStart)
@@ -341,13 +350,13 @@ internal sealed class MediaStreamSession
         switch (message.Kind)
         {
             case TwilioEventKind.Media:
-                await grain.OnMedia(message.Media!).ConfigureAwait(false);
+                _delivery!.EnqueueMedia(message.Media!);
                 break;
             case TwilioEventKind.Mark:
-                await grain.OnMark(message.Mark!).ConfigureAwait(false);
+                _delivery!.EnqueueMark(message.Mark!);
                 break;
             case TwilioEventKind.Dtmf:
-                await grain.OnDtmf(message.Dtmf!).ConfigureAwait(false);
+                _delivery!.EnqueueDtmf(message.Dtmf!);
                 break;
             case TwilioEventKind.Stop:
                 await StopAsync(grain, message.Stop!).ConfigureAwait(false);
@@ -363,6 +372,8 @@ internal sealed class MediaStreamSession
         try
         {
             var began = _timeProvider.GetTimestamp();
+            // Everything before stop reaches the grain first: it may still echo or flush audio for it.
+            await _delivery!.FlushAsync().WaitAsync(_options.RedeliveryTimeout, _timeProvider).ConfigureAwait(false);
             await grain.Stop(stop).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
             CheckSpike("grain Stop", _timeProvider.GetElapsedTime(began).TotalMilliseconds);
         }
@@ -470,6 +481,11 @@ internal sealed class MediaStreamSession
                 var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? _sentCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
                 try
                 {
+                    if (_delivery is { } delivery)
+                    {
+                        await delivery.FlushAsync().WaitAsync(_options.RedeliveryTimeout, _timeProvider).ConfigureAwait(false);
+                    }
+
                     await grain.SocketClosed(closure).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
                 }
                 catch (Exception ex)
@@ -482,7 +498,7 @@ internal sealed class MediaStreamSession
         {
             if (_observerRegistered)
             {
-                _grainFactory.DeleteObjectReference<IConnectionObserver>(_observer);
+                _grains.DeleteObserverReference(_observer);
             }
 
             _tracker.StreamClosed();
@@ -497,6 +513,12 @@ internal sealed class MediaStreamSession
         {
             MediaStreamLog.LatencySpike(_logger, _connectionId, _remoteAddress, measurement, elapsedMs, threshold);
         }
+    }
+
+    private async Task OnDeliveryAbandonedAsync()
+    {
+        _closeReason = "grain unreachable";
+        await CloseAsync(WebSocketCloseStatus.InternalServerError, "grain unreachable").ConfigureAwait(false);
     }
 
     private async Task ReportRoundTripAsync(IConnectionGrain grain, double roundTripMs)

@@ -8,9 +8,10 @@ using Switchboard.Grains;
 namespace Switchboard.Gateway.MediaStreams;
 
 /// <summary>
-/// The gateway side of one socket's outbound path. Grain calls (<see cref="Send"/>, <see cref="Close"/>) and the
-/// session's own closes all go through one <see cref="SocketSendQueue"/> with a single reader, so sends on the socket
-/// never overlap and keep the order they were requested in.
+/// The gateway side of one socket's outbound path. The grain's batches (<see cref="Deliver"/>) and the session's own
+/// closes all go through one <see cref="SocketSendQueue"/> with a single reader, so sends on the socket never overlap
+/// and keep the order they were requested in. A batch the grain re-sends after a failed call (same epoch, a sequence
+/// already written) is dropped, so a retry never duplicates audio.
 /// </summary>
 /// <remarks>
 /// <para>A client that stops reading (policy, README "Limits and security"): first the queue's bound holds memory flat
@@ -41,6 +42,9 @@ internal sealed class SocketObserver : IConnectionObserver
     private int _stalled;
     private CancellationTokenSource? _sendCancellation;
     private string _connectionId;
+    private readonly Lock _deliveryLock = new();
+    private long _epoch;
+    private long _lastSequence;
 
     public SocketObserver(
         WebSocket socket,
@@ -84,18 +88,39 @@ internal sealed class SocketObserver : IConnectionObserver
     /// <summary>Frames queued now (never more than the capacity).</summary>
     public int QueuedFrames => _queue.FrameCount;
 
-    public Task Send(OutboundFrame frame)
+    public Task Deliver(OutboundBatch batch)
     {
-        Enqueue(new OutboundCommand(frame, 0, null, null));
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_deliveryLock)
+        {
+            if (batch.Epoch == _epoch && batch.Sequence <= _lastSequence)
+            {
+                return Task.CompletedTask;
+            }
+
+            _epoch = batch.Epoch;
+            _lastSequence = batch.Sequence;
+            foreach (var frame in batch.Frames)
+            {
+                Send(frame);
+            }
+
+            if (batch.Close is { } close)
+            {
+                Close(close);
+            }
+        }
+
         return Task.CompletedTask;
     }
 
-    public Task Close(CloseInstruction instruction)
+    public void Send(OutboundFrame frame) => Enqueue(new OutboundCommand(frame, 0, null, null));
+
+    public void Close(CloseInstruction instruction)
     {
         GrainCloseInstruction = instruction;
         MediaStreamLog.CloseRequested(_logger, _connectionId, _remoteAddress, instruction.CloseStatus, instruction.Error, instruction.Reason);
         Enqueue(new OutboundCommand(null, instruction.CloseStatus, instruction.Reason, null));
-        return Task.CompletedTask;
     }
 
     /// <summary>Queues a close from the session (protocol error, stop, echoing the peer's close); completes once it

@@ -1,5 +1,3 @@
-using Switchboard.Runtime;
-
 namespace Switchboard.Grains.Connection;
 
 /// <summary>
@@ -7,10 +5,10 @@ namespace Switchboard.Grains.Connection;
 /// <c>session</c> by the grain, made by <see cref="ConnectionSession.ToCheckpoint"/> and resumed by
 /// <see cref="ConnectionSession.RestoreAsync"/>. Not kept: audio in flight (the outbound byte accounting starts at zero),
 /// the token bucket (it restarts full), the rate-limit episode, and the handler's own memory (the application creates a
-/// new handler).
+/// new handler). Stored as System.Text.Json in cluster mode: renaming a property breaks stored rows, adding one does not.
 /// </summary>
 /// <param name="Start">The <c>start</c> metadata.</param>
-/// <param name="Observer">The gateway socket's observer; null once detached or ended.</param>
+/// <param name="ObserverId">Grain id of the gateway socket's observer; null once detached or ended.</param>
 /// <param name="GatewayId">The gateway holding the socket.</param>
 /// <param name="State">Life-cycle state.</param>
 /// <param name="Error">Error recorded with a final state.</param>
@@ -38,10 +36,13 @@ namespace Switchboard.Grains.Connection;
 /// <param name="QueueRejected">Outbound enqueues refused by the queue bounds.</param>
 /// <param name="Clears">Clears issued.</param>
 /// <param name="LastRoundTripMs">Last WebSocket round trip reported.</param>
+/// <param name="SocketId">The gateway socket inbound deliveries are numbered for.</param>
+/// <param name="DeliveredThrough">Highest inbound delivery number applied for that socket.</param>
 [GenerateSerializer]
+[Alias("sb.ConnectionCheckpoint")]
 internal sealed record ConnectionCheckpoint(
     [property: Id(0)] StreamStart Start,
-    [property: Id(1)] IConnectionObserver? Observer,
+    [property: Id(1)] string? ObserverId,
     [property: Id(2)] string? GatewayId,
     [property: Id(3)] ConnectionState State,
     [property: Id(4)] ConnectionErrorCode Error,
@@ -68,4 +69,6 @@ internal sealed record ConnectionCheckpoint(
     [property: Id(25)] long UnexpectedMarkEchoes,
     [property: Id(26)] long QueueRejected,
     [property: Id(27)] long Clears,
-    [property: Id(28)] double? LastRoundTripMs);
+    [property: Id(28)] double? LastRoundTripMs,
+    [property: Id(29)] string? SocketId,
+    [property: Id(30)] long DeliveredThrough);

@@ -1,21 +1,20 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Storage;
 using Switchboard.Grains.Applications;
-using Switchboard.Runtime;
-using Switchboard.Runtime.Storage;
-using Switchboard.Runtime.Timers;
 
 namespace Switchboard.Grains.Connection;
 
 /// <summary>
 /// The per-stream grain (key: <c>streamSid</c>). Thin glue: all rules live in <see cref="ConnectionSession"/>
 /// (state machine, sequence accounting, rate limit, heartbeat, outbound queue, replace-on-second-start policy).
-/// This class owns only the runtime side: the heartbeat timer (period
+/// This class owns only the Orleans side: the heartbeat timer (period
 /// <see cref="ConnectionGrainOptions.HeartbeatCheckPeriod"/>, kept alive while the stream lives), the session's
 /// checkpoint in grain storage, and self-deactivation once the retention period after the final state is over.
 /// </summary>
 /// <remarks>
-/// <para>Checkpoint (grain state <see cref="StateName"/>, a <see cref="ConnectionCheckpoint"/>) lets a new activation on any
+/// <para>Checkpoint (grain state <see cref="StateName"/> in storage <see cref="StorageName"/>, a <see cref="ConnectionCheckpoint"/>) lets a new activation on any
 /// silo continue the call after this one is lost. Invariants: nothing is stored before a <c>start</c> was accepted; the
 /// checkpoint is written, awaited inside the turn, when <c>Start</c> is accepted and whenever the call enters a final
 /// state; otherwise the heartbeat tick writes it when <see cref="ConnectionSession.Changes"/> moved since the last write,
@@ -33,19 +32,28 @@ namespace Switchboard.Grains.Connection;
 /// record. A silo crash loses what changed since the last write (about one <c>CheckpointPeriod</c> of inbound accounting
 /// and mark changes); audio in flight and the handler's memory are never kept.</para>
 /// </remarks>
-public sealed class ConnectionGrain(
+[GrainType(GrainTypeName)]
+internal sealed class ConnectionGrain(
     IOptions<ConnectionGrainOptions> options,
     TimeProvider timeProvider,
     ICallApplication application,
     ConnectionInstruments instruments,
-    IPersistentStateFactory stateFactory,
+    [PersistentState(ConnectionGrain.StateName, ConnectionGrain.StorageName)] IPersistentState<ConnectionCheckpointState> checkpoint,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
+    /// <summary>The grain type name (fixed, so renaming the class changes neither placement nor stored rows).</summary>
+    public const string GrainTypeName = "connection";
+
     /// <summary>Name of the grain state that holds the session checkpoint.</summary>
     public const string StateName = "session";
 
+    /// <summary>Name of the grain storage provider the checkpoint lives in.</summary>
+    public const string StorageName = "connections";
+
+    // Deactivation waits this long for the last outbound batch (audio flushed on stop, the close) to reach the gateway.
+    private static readonly TimeSpan s_outboundDrainBudget = TimeSpan.FromSeconds(2);
+
     private ConnectionSession? _session;
-    private IPersistentState<ConnectionCheckpoint>? _checkpoint;
     private IGrainTimer? _timer;
     private long _writtenChanges;
     private long _lastWriteAt;
@@ -67,18 +75,19 @@ public sealed class ConnectionGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var streamSid = GetPrimaryKeyString();
-        _checkpoint = stateFactory.Create<ConnectionCheckpoint>(GrainId, StateName);
-        await _checkpoint.ReadStateAsync(cancellationToken);
+        var streamSid = this.GetPrimaryKeyString();
+        instruments.ActivationStarted();
         _lastWriteAt = timeProvider.GetTimestamp();
-        if (_checkpoint.State is not { } saved)
+        // Orleans read the state before activation; a failed read fails the activation.
+        if (checkpoint.State.Checkpoint is not { } saved)
         {
             _session = new ConnectionSession(streamSid, options.Value, timeProvider, application, instruments, logger);
             return;
         }
 
         // The restored session's Changes start at 0 = _writtenChanges: what was restored is what is stored.
-        _session = await ConnectionSession.RestoreAsync(streamSid, saved, options.Value, timeProvider, application, instruments, logger, cancellationToken);
+        _session = await ConnectionSession.RestoreAsync(streamSid, saved, options.Value, timeProvider, application, instruments, logger,
+            id => GrainFactory.GetGrain<IConnectionObserver>(GrainId.Parse(id)), cancellationToken);
         _finalWritten = saved.State is ConnectionState.Disconnected or ConnectionState.Failed;
         ConnectionCheckpointLog.Restored(logger, streamSid, _session.State, _session.LastSequenceNumber, _session.PendingMarks, saved.GatewayId ?? string.Empty);
         ArmTimer();
@@ -92,10 +101,11 @@ public sealed class ConnectionGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        instruments.ActivationEnded();
         _timer?.Dispose();
         _timer = null;
         await PeriodicWriteDone();
-        if (_steppedDown || _checkpoint is null)
+        if (_steppedDown)
         {
             return;
         }
@@ -104,7 +114,7 @@ public sealed class ConnectionGrain(
         {
             try
             {
-                await _checkpoint.ClearStateAsync(cancellationToken);
+                await checkpoint.ClearStateAsync(cancellationToken);
                 ConnectionCheckpointLog.Cleared(logger, Session.StreamSid);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -115,10 +125,16 @@ public sealed class ConnectionGrain(
             return;
         }
 
-        if (reason == DeactivationReason.ShuttingDown && _session is not null)
+        if (reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating && _session is not null)
         {
             // The call continues on another silo: what the application buffered would die with this one.
             await _session.HandOffAsync(cancellationToken);
+        }
+
+        if (_session is not null)
+        {
+            // Audio flushed on stop or hand-off, and a close, must leave before this activation goes.
+            await Task.WhenAny(_session.OutboundDrained, Task.Delay(s_outboundDrainBudget, timeProvider, cancellationToken));
         }
 
         if (IsDirty)
@@ -128,9 +144,10 @@ public sealed class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId)
+    public async Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId)
     {
-        var result = await Session.StartAsync(start, observer, gatewayId, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(observer);
+        var result = await Session.StartAsync(start, observer, observer.GetGrainId().ToString(), gatewayId, socketId, CancellationToken.None);
         if (Session.HasStarted && _timer is null && !_steppedDown)
         {
             ArmTimer();
@@ -145,13 +162,16 @@ public sealed class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    public Task OnMedia(InboundMedia media) => AfterInbound(Session.OnMediaAsync(media, CancellationToken.None));
+    public async Task<DeliveryAck> Deliver(InboundBatch batch)
+    {
+        var ack = await Session.DeliverAsync(batch, CancellationToken.None);
+        if (FinalWriteDue)
+        {
+            await WriteCheckpointAsync("final state", CancellationToken.None);
+        }
 
-    /// <inheritdoc />
-    public Task OnMark(MarkEcho mark) => AfterInbound(Session.OnMarkAsync(mark, CancellationToken.None));
-
-    /// <inheritdoc />
-    public Task OnDtmf(DtmfEvent dtmf) => AfterInbound(Session.OnDtmfAsync(dtmf, CancellationToken.None));
+        return ack;
+    }
 
     /// <inheritdoc />
     public Task Stop(StreamStop stop) => AfterInbound(Session.StopAsync(stop, CancellationToken.None));
@@ -209,7 +229,7 @@ public sealed class ConnectionGrain(
     private void ArmTimer()
     {
         var period = options.Value.HeartbeatCheckPeriod;
-        _timer = RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
+        _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });
     }
 
     private async Task OnTickAsync(CancellationToken cancellationToken)
@@ -244,13 +264,12 @@ public sealed class ConnectionGrain(
         }
 
         var session = Session;
-        var state = _checkpoint!;
         var changes = session.Changes;
-        var checkpoint = session.ToCheckpoint();
-        state.State = checkpoint;
+        var taken = session.ToCheckpoint();
+        checkpoint.State.Checkpoint = taken;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await checkpoint.WriteStateAsync(cancellationToken);
         }
         catch (InconsistentStateException ex)
         {
@@ -286,7 +305,7 @@ public sealed class ConnectionGrain(
 
         _writtenChanges = changes;
         _lastWriteAt = timeProvider.GetTimestamp();
-        _finalWritten |= checkpoint.State is ConnectionState.Disconnected or ConnectionState.Failed;
-        ConnectionCheckpointLog.Written(logger, session.StreamSid, trigger, checkpoint.State, checkpoint.SequenceHighest, checkpoint.PendingMarks.Count);
+        _finalWritten |= taken.State is ConnectionState.Disconnected or ConnectionState.Failed;
+        ConnectionCheckpointLog.Written(logger, session.StreamSid, trigger, taken.State, taken.SequenceHighest, taken.PendingMarks.Count);
     }
 }

@@ -27,7 +27,18 @@ public sealed class ConnectionInstruments
             description: "Sockets closed with 1008 because a newer socket started the same stream.");
         StartsRefused = meter.CreateCounter<long>("switchboard.connection.starts.refused",
             description: "start messages refused (the stream had ended, or its application failed to start).");
+        meter.CreateObservableUpDownCounter("switchboard.connection.activations", () => Volatile.Read(ref _activations),
+            description: "Connection grain activations live on this silo.");
     }
+
+    private long _activations;
+
+    /// <summary>Connection grain activations live on this silo (the silo's health report).</summary>
+    public int LiveActivations => (int)Volatile.Read(ref _activations);
+
+    internal void ActivationStarted() => Interlocked.Increment(ref _activations);
+
+    internal void ActivationEnded() => Interlocked.Decrement(ref _activations);
 
     internal Counter<long> SequenceAnomalies { get; }
 

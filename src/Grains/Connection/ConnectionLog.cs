@@ -41,9 +41,9 @@ internal static partial class ConnectionLog
         Message = "Connection {ConnectionId} call handler failed in {Callback}")]
     public static partial void HandlerFault(ILogger logger, string connectionId, string callback, Exception exception);
 
-    [LoggerMessage(EventId = 2009, EventName = "ObserverFault", Level = LogLevel.Warning,
-        Message = "Connection {ConnectionId} pushing to the gateway observer failed")]
-    public static partial void ObserverFault(ILogger logger, string connectionId, Exception exception);
+    [LoggerMessage(EventId = 2009, EventName = "OutboundDropped", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} dropped outbound batch {Sequence} ({Frames} frames): the gateway observer did not answer within the retry window")]
+    public static partial void OutboundDropped(ILogger logger, string connectionId, long sequence, int frames, Exception exception);
 
     [LoggerMessage(EventId = 2010, EventName = "StartRefused", Level = LogLevel.Information,
         Message = "Connection {ConnectionId} refused start from gateway {GatewayId}: {Reason}")]

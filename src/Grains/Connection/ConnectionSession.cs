@@ -17,9 +17,10 @@ namespace Switchboard.Grains.Connection;
 /// <see cref="ConnectionGrainOptions.SustainedRateLimit"/> closes the socket with 1008 and FAILED(RATE_LIMIT). An
 /// episode ends after <see cref="ConnectionGrainOptions.RateLimitEpisodeGap"/> without a drop. Messages after a final
 /// state are ignored and counted.</para>
-/// <para>Outbound: the handler's frames are pushed to the current observer synchronously, in call order (observer
-/// calls are one-way and the runtime delivers them in order). The <see cref="OutboundQueue"/> bounds them; refusals
-/// are values.</para>
+/// <para>Outbound: the handler's frames go to the current socket's <see cref="OutboundPump"/>, which delivers them in
+/// call order. The <see cref="OutboundQueue"/> bounds them; refusals are values.</para>
+/// <para>Inbound delivery: the gateway numbers each socket's events 1, 2, 3... (<see cref="InboundEvent.Delivery"/>) and
+/// re-delivers what it has no acknowledgement for; <see cref="DeliverAsync"/> applies each number once.</para>
 /// <para>Second <c>start</c> while CONNECTED from another gateway or observer: REPLACE. The newest socket wins (the
 /// old one is most likely half-dead, and Twilio only ever talks to one socket per stream); the old observer gets
 /// Close(1008, "replaced by a newer socket"), pending marks of the old socket are dropped as cleared. The same
@@ -64,7 +65,11 @@ internal sealed class ConnectionSession : ICallSession
     private readonly OutboundQueue _queue;
 
     private StreamStart? _start;
-    private IConnectionObserver? _observer;
+    private OutboundPump? _observer;
+    private string? _socketId;
+    // The pump of a socket the session let go (ended, closed), so deactivation can still wait for its close to leave.
+    private OutboundPump? _lastPump;
+    private long _deliveredThrough;
     private string? _gatewayId;
     private ICallHandler? _handler;
     private long _lastInbound;
@@ -122,9 +127,11 @@ internal sealed class ConnectionSession : ICallSession
         ICallApplication application,
         ConnectionInstruments instruments,
         ILogger logger,
+        Func<string, IConnectionObserver> resolveObserver,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(resolveObserver);
         ArgumentNullException.ThrowIfNull(checkpoint.Start);
         if (checkpoint.State == ConnectionState.Connecting)
         {
@@ -141,7 +148,11 @@ internal sealed class ConnectionSession : ICallSession
             _startedAt = checkpoint.StartedAt,
             _endedAt = state.IsFinal ? checkpoint.EndedAt ?? time.GetUtcNow() : null,
             // Only a connected call has a socket to push to; a detached or ended one must not reach the old observer.
-            _observer = checkpoint.State == ConnectionState.Connected ? checkpoint.Observer : null,
+            _observer = checkpoint.State == ConnectionState.Connected && checkpoint.ObserverId is { } id
+                ? new OutboundPump(resolveObserver(id), id, streamSid, time, logger)
+                : null,
+            _socketId = checkpoint.SocketId,
+            _deliveredThrough = checkpoint.DeliveredThrough,
             _gatewayId = checkpoint.GatewayId,
             _mediaReceived = checkpoint.MediaReceived,
             _rateLimited = checkpoint.RateLimited,
@@ -203,7 +214,7 @@ internal sealed class ConnectionSession : ICallSession
     /// <summary>Everything another activation needs to continue this call (see <see cref="ConnectionCheckpoint"/>).</summary>
     public ConnectionCheckpoint ToCheckpoint() => new(
         Start,
-        _observer,
+        _observer?.ObserverId,
         _gatewayId,
         State,
         Error,
@@ -230,14 +241,62 @@ internal sealed class ConnectionSession : ICallSession
         _queue.UnexpectedEchoes,
         _queue.Rejected,
         _queue.Clears,
-        _lastRoundTripMs);
+        _lastRoundTripMs,
+        _socketId,
+        _deliveredThrough);
+
+    /// <summary>Completes when the current socket's outbound pump has delivered (or dropped) what was queued.</summary>
+    public Task OutboundDrained => (_observer ?? _lastPump)?.Drained ?? Task.CompletedTask;
+
+    /// <summary>Highest delivery number applied for the current socket.</summary>
+    public long DeliveredThrough => _deliveredThrough;
+
+    /// <summary>Applies <paramref name="batch"/>'s events in order, skipping those already applied (a re-delivery). A
+    /// batch from a socket other than the attached one (replaced, or the call ended) is not applied.</summary>
+    public async Task<DeliveryAck> DeliverAsync(InboundBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!string.Equals(batch.SocketId, _socketId, StringComparison.Ordinal))
+        {
+            IgnoredAfterEnd += batch.Events.Count;
+            return new DeliveryAck(0, false);
+        }
+
+        foreach (var item in batch.Events)
+        {
+            if (item.Delivery <= _deliveredThrough)
+            {
+                continue;
+            }
+
+            _deliveredThrough = item.Delivery;
+            switch (item.Kind)
+            {
+                case InboundKind.Media when item.Media is { } media:
+                    await OnMediaAsync(media, cancellationToken);
+                    break;
+                case InboundKind.Mark when item.Mark is { } mark:
+                    await OnMarkAsync(mark, cancellationToken);
+                    break;
+                case InboundKind.Dtmf when item.Dtmf is { } dtmf:
+                    await OnDtmfAsync(dtmf, cancellationToken);
+                    break;
+            }
+        }
+
+        return new DeliveryAck(_deliveredThrough, !IsFinal);
+    }
 
     /// <summary>Processes <c>start</c> from <paramref name="gatewayId"/>, whose socket is reached through <paramref name="observer"/>.</summary>
-    public async Task<AttachResult> StartAsync(StreamStart start, IConnectionObserver observer, string gatewayId, CancellationToken cancellationToken)
+    /// <remarks><paramref name="observerId"/> is the observer's identity (its grain id), stored in checkpoints;
+    /// inbound delivery numbers are scoped by <paramref name="socketId"/>, the gateway's socket.</remarks>
+    public async Task<AttachResult> StartAsync(StreamStart start, IConnectionObserver observer, string observerId, string gatewayId, string socketId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(observerId);
         ArgumentNullException.ThrowIfNull(gatewayId);
+        ArgumentNullException.ThrowIfNull(socketId);
 
         switch (State)
         {
@@ -246,14 +305,15 @@ internal sealed class ConnectionSession : ICallSession
                 ConnectionLog.StartRefused(_logger, _streamSid, gatewayId, "stream has ended");
                 return new AttachResult(false, State, "stream has ended");
 
-            case ConnectionState.Connected when Equals(observer, _observer) && string.Equals(gatewayId, _gatewayId, StringComparison.Ordinal):
+            case ConnectionState.Connected when observerId == _observer?.ObserverId && string.Equals(gatewayId, _gatewayId, StringComparison.Ordinal):
                 return new AttachResult(true, State, "already attached");
 
             case ConnectionState.Connected:
-                return await ReplaceAsync(observer, gatewayId, cancellationToken);
+                return await ReplaceAsync(NewPump(observer, observerId), gatewayId, socketId, cancellationToken);
 
             case ConnectionState.Reconnecting:
-                _observer = observer;
+                _observer = NewPump(observer, observerId);
+                AttachSocket(socketId);
                 _gatewayId = gatewayId;
                 _lastInbound = _time.GetTimestamp();
                 Changes++;
@@ -263,7 +323,8 @@ internal sealed class ConnectionSession : ICallSession
 
         _start = start;
         _startedAt = _time.GetUtcNow();
-        _observer = observer;
+        _observer = NewPump(observer, observerId);
+        AttachSocket(socketId);
         _gatewayId = gatewayId;
         _lastInbound = _time.GetTimestamp();
         ObserveSequence(start.SequenceNumber);
@@ -373,7 +434,8 @@ internal sealed class ConnectionSession : ICallSession
         if (Transition(ConnectionState.Disconnected, ConnectionErrorCode.None) && observer is not null)
         {
             _observer = null;
-            Observe(observer.Close(new CloseInstruction(NormalClosure, StoppedReason, ConnectionErrorCode.None)));
+            _lastPump = observer;
+            observer.Close(new CloseInstruction(NormalClosure, StoppedReason, ConnectionErrorCode.None));
         }
     }
 
@@ -450,7 +512,7 @@ internal sealed class ConnectionSession : ICallSession
                 $"outbound queue full: {BufferedMs} ms buffered + {(double)audio.Length / OutboundQueue.BytesPerMs} ms would exceed {_options.MaxBufferedAudio.TotalMilliseconds} ms");
         }
 
-        Observe(_observer.Send(new OutboundFrame(OutboundKind.Media, audio.ToArray(), null)));
+        _observer.Send(new OutboundFrame(OutboundKind.Media, audio.ToArray(), null));
         return new EnqueueResult(true, BufferedMs, null);
     }
 
@@ -470,7 +532,7 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         Changes++;
-        Observe(_observer.Send(new OutboundFrame(OutboundKind.Mark, null, name)));
+        _observer.Send(new OutboundFrame(OutboundKind.Mark, null, name));
         return new EnqueueResult(true, BufferedMs, null);
     }
 
@@ -485,7 +547,7 @@ internal sealed class ConnectionSession : ICallSession
         // Recorded before the frame leaves: the echoes that follow must already read as cleared.
         _queue.Clear();
         Changes++;
-        Observe(_observer.Send(new OutboundFrame(OutboundKind.Clear, null, null)));
+        _observer.Send(new OutboundFrame(OutboundKind.Clear, null, null));
     }
 
     /// <summary>Current state and counters.</summary>
@@ -507,11 +569,12 @@ internal sealed class ConnectionSession : ICallSession
         _lastRoundTripMs,
         OutboundRejected);
 
-    private async Task<AttachResult> ReplaceAsync(IConnectionObserver observer, string gatewayId, CancellationToken cancellationToken)
+    private async Task<AttachResult> ReplaceAsync(OutboundPump observer, string gatewayId, string socketId, CancellationToken cancellationToken)
     {
         var old = _observer;
         var oldGatewayId = _gatewayId ?? string.Empty;
         _observer = observer;
+        AttachSocket(socketId);
         _gatewayId = gatewayId;
         _lastInbound = _time.GetTimestamp();
         Replacements++;
@@ -520,7 +583,7 @@ internal sealed class ConnectionSession : ICallSession
         ConnectionLog.SocketReplaced(_logger, _streamSid, oldGatewayId, gatewayId);
         if (old is not null)
         {
-            Observe(old.Close(new CloseInstruction(PolicyViolation, ReplacedReason, ConnectionErrorCode.None)));
+            old.Close(new CloseInstruction(PolicyViolation, ReplacedReason, ConnectionErrorCode.None));
         }
 
         // Marks pending on the old socket will never be echoed: resolve them now as cleared.
@@ -612,7 +675,8 @@ internal sealed class ConnectionSession : ICallSession
         _observer = null;
         if (observer is not null)
         {
-            Observe(observer.Close(new CloseInstruction(closeStatus, reason, error)));
+            _lastPump = observer;
+            observer.Close(new CloseInstruction(closeStatus, reason, error));
         }
 
         await InvokeAsync(static (h, e, ct) => h.OnStopAsync(e, ct), error, nameof(ICallHandler.OnStopAsync), cancellationToken);
@@ -683,23 +747,15 @@ internal sealed class ConnectionSession : ICallSession
         }
     }
 
-    private void Observe(Task task)
-    {
-        // Observer calls are one-way: normally already complete. A fault is logged, never thrown into the grain turn.
-        if (task.IsCompletedSuccessfully)
-        {
-            return;
-        }
+    private OutboundPump NewPump(IConnectionObserver observer, string observerId) => new(observer, observerId, _streamSid, _time, _logger);
 
-        _ = task.ContinueWith(
-            static (t, state) =>
-            {
-                var (logger, streamSid) = ((ILogger, string))state!;
-                ConnectionLog.ObserverFault(logger, streamSid, t.Exception!);
-            },
-            (_logger, _streamSid),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+    // A new socket's delivery numbers start again at 1; the same socket re-attaching keeps its count.
+    private void AttachSocket(string socketId)
+    {
+        if (!string.Equals(socketId, _socketId, StringComparison.Ordinal))
+        {
+            _socketId = socketId;
+            _deliveredThrough = 0;
+        }
     }
 }

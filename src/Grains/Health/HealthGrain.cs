@@ -1,12 +1,17 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Switchboard.Runtime;
+using Orleans.Runtime;
 
 namespace Switchboard.Grains.Health;
 
 /// <summary>The single cluster health grain (key <see cref="IHealthGrain.Key"/>); rules in <see cref="HealthRules"/>,
-/// state in <see cref="HealthAggregator"/>. State is soft: after a reactivation it refills within one report period.</summary>
-public sealed class HealthGrain(IOptions<HealthOptions> options, TimeProvider timeProvider, ILogger<HealthGrain> logger) : Grain, IHealthGrain
+/// state in <see cref="HealthAggregator"/>; the silos come from the membership view of the silo it lives on. State is soft: after a reactivation it refills within one report period.</summary>
+[GrainType("health")]
+public sealed class HealthGrain(
+    IOptions<HealthOptions> options,
+    TimeProvider timeProvider,
+    IClusterMembershipService membership,
+    ILogger<HealthGrain> logger) : Grain, IHealthGrain
 {
     private readonly HealthAggregator _aggregator = new(options.Value);
 
@@ -25,5 +30,15 @@ public sealed class HealthGrain(IOptions<HealthOptions> options, TimeProvider ti
     }
 
     /// <inheritdoc />
-    public Task<HealthSnapshot> GetHealth() => Task.FromResult(_aggregator.GetSnapshot(timeProvider.GetUtcNow()));
+    public Task<HealthSnapshot> GetHealth()
+    {
+        var view = membership.CurrentSnapshot;
+        var silos = view.Members.Values
+            .Where(static m => m.Status != SiloStatus.Dead)
+            .OrderBy(static m => m.SiloAddress.ToString(), StringComparer.Ordinal)
+            .Select(static m => new SiloMembership(m.SiloAddress.ToString(), m.Name, m.Status.ToString()))
+            .ToArray();
+        var snapshot = _aggregator.GetSnapshot(timeProvider.GetUtcNow()) with { Silos = silos, MembershipVersion = view.Version.Value };
+        return Task.FromResult(snapshot);
+    }
 }

@@ -1,33 +1,30 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Hosting;
-using Switchboard.Grains;
-using Switchboard.Runtime.Configuration;
-using Switchboard.Runtime.Hosting;
 
 namespace Switchboard.Silo.Hosting;
 
 /// <summary>
-/// Cluster mode's silo-only process (<c>Cluster:Membership=Postgres</c>): the grain runtime with its TCP endpoint on
-/// <c>Silo:Port</c> (default 11111), the connection and health grains and the health reporter; no gateway. SIGTERM
-/// hands its grains off (see the runtime's cluster silo lifecycle); the host allows <see cref="ShutdownTimeout"/> for it.
+/// Cluster mode's silo-only process (<c>Cluster:Membership=Postgres</c>): an Orleans silo on <c>Silo:Port</c> (11111)
+/// with its client port <c>Silo:GatewayPort</c> (30000) for the gateways, membership and grain state in PostgreSQL,
+/// and the dashboard on <c>Silo:DashboardPort</c> (8080). On SIGTERM Orleans deactivates every grain; each connection
+/// grain writes its checkpoint as it goes and the gateways re-deliver to its next activation on another silo. The host
+/// allows <see cref="ShutdownTimeout"/> for it.
 /// </summary>
 internal static class ClusterSiloHost
 {
-    /// <summary>Time the host gives the graceful hand-off on SIGTERM.</summary>
+    /// <summary>Time the host gives the silo's shutdown on SIGTERM.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>True when configuration asks for cluster mode.</summary>
     public static bool IsClusterMode(IConfiguration configuration)
-        => configuration.GetValue($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.Membership)}", MembershipProviderKind.InMemory)
-            == MembershipProviderKind.Postgres;
+        => configuration.GetValue($"{ClusterModeOptions.SectionName}:{nameof(ClusterModeOptions.Membership)}", MembershipKind.InMemory) == MembershipKind.Postgres;
 
     /// <summary>Builds the silo host; <paramref name="configure"/> lets tests override configuration and services.</summary>
-    public static IHost Build(string[] args, Action<HostApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var explicitEnvironment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
             ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             EnvironmentName = explicitEnvironment is null && !args.Contains("--environment") ? Environments.Development : null,
@@ -36,21 +33,29 @@ internal static class ClusterSiloHost
         configure?.Invoke(builder);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
-        builder.Services.AddSwitchboardClusterSilo(builder.Configuration);
-        builder.Services.AddSwitchboardGrains(builder.Configuration);
-        builder.Services.AddGrain<IConnectionGrain, Switchboard.Grains.Connection.ConnectionGrain>();
-        builder.Services.AddGrain<IHealthGrain, Switchboard.Grains.Health.HealthGrain>();
-        builder.Services.AddHostedService<SiloHealthReporter>();
-        return builder.Build();
+        var (cluster, connectionString) = ClusterModeOptions.Read(builder.Configuration);
+        var endpoints = SiloConfiguration.ReadEndpoints(builder.Configuration);
+        var credentials = endpoints.DashboardPort > 0 ? DashboardCredentials.Read(builder.Configuration, builder.Environment) : new DashboardCredentials();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Kestrel needs an endpoint; without the dashboard it gets an ephemeral loopback one that serves nothing.
+            kestrel.Listen(System.Net.IPAddress.Parse(endpoints.ListenAddress), endpoints.DashboardPort);
+        });
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration, cluster, connectionString, endpoints));
+
+        var app = builder.Build();
+        SiloConfiguration.MapDashboard(app, endpoints, credentials);
+        return app;
     }
 
     /// <summary>Runs until shutdown; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        IHost host;
+        WebApplication app;
         try
         {
-            host = Build(args);
+            app = Build(args);
         }
         catch (Exception ex) when (ex is OptionsValidationException or FormatException or InvalidOperationException)
         {
@@ -58,31 +63,35 @@ internal static class ClusterSiloHost
             return 1;
         }
 
-        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Silo");
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Silo");
         try
         {
-            await host.StartAsync().ConfigureAwait(false);
+            await app.StartAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        catch (Exception ex) when (AddressInUse.Is(ex))
         {
-            var port = host.Services.GetRequiredService<IOptions<SiloOptions>>().Value.Port;
-            SiloLog.PortInUse(log, port, "Silo:Port", "Silo__Port");
+            SiloLog.PortInUse(log, 0, "Silo:Port, Silo:GatewayPort or Silo:DashboardPort", "Silo__Port, Silo__GatewayPort, Silo__DashboardPort");
             await Console.Error.WriteLineAsync(
-                $"Switchboard silo cannot start: port {port} is already in use. Set Silo:Port (environment variable Silo__Port) to a free port.")
+                "Switchboard silo cannot start: a port is already in use. Set Silo:Port, Silo:GatewayPort and Silo:DashboardPort (Silo__Port...) to free ports.")
                 .ConfigureAwait(false);
-            host.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationFailure.TryDescribe(ex, out var message))
         {
-            SiloLog.InvalidConfiguration(log, ex.Message);
-            await Console.Error.WriteLineAsync($"Switchboard silo cannot start: {ex.Message}").ConfigureAwait(false);
-            host.Dispose();
+            SiloLog.InvalidConfiguration(log, message);
+            await Console.Error.WriteLineAsync($"Switchboard silo cannot start: {message}").ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
 
-        await host.WaitForShutdownAsync().ConfigureAwait(false);
-        host.Dispose();
+        foreach (var address in app.Urls)
+        {
+            SiloLog.Listening(log, address, "cluster");
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
         return 0;
     }
 }

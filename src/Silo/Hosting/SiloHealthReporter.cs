@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Switchboard.Grains;
+using Switchboard.Grains.Connection;
 using Switchboard.Grains.Health;
-using Switchboard.Runtime;
-using Switchboard.Runtime.Hosting;
 
 namespace Switchboard.Silo.Hosting;
 
@@ -13,7 +12,8 @@ namespace Switchboard.Silo.Hosting;
 /// </summary>
 internal sealed partial class SiloHealthReporter(
     IGrainFactory grainFactory,
-    ISiloStatistics statistics,
+    ILocalSiloDetails silo,
+    ConnectionInstruments connections,
     IOptions<HealthOptions> options,
     TimeProvider timeProvider,
     ILogger<SiloHealthReporter> logger) : BackgroundService
@@ -23,12 +23,13 @@ internal sealed partial class SiloHealthReporter(
         var health = grainFactory.GetGrain<IHealthGrain>(IHealthGrain.Key);
         using var timer = new PeriodicTimer(options.Value.ReportPeriod, timeProvider);
         double[] samples = [];
+        var startedAt = timeProvider.GetUtcNow();
+        var siloId = $"{silo.Name}@{silo.SiloAddress}";
         do
         {
             try
             {
-                var connections = statistics.GetActivationCount("connection");
-                var report = new NodeReport(statistics.SiloId, NodeRole.Silo, statistics.StartedAt, timeProvider.GetUtcNow(), connections, samples);
+                var report = new NodeReport(siloId, NodeRole.Silo, startedAt, timeProvider.GetUtcNow(), connections.LiveActivations, samples);
                 var started = timeProvider.GetTimestamp();
                 await health.GetHealth().WaitAsync(stoppingToken);
                 samples = [timeProvider.GetElapsedTime(started).TotalMilliseconds];

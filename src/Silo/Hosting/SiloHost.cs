@@ -5,13 +5,13 @@ using Microsoft.Extensions.Options;
 using Switchboard.Gateway;
 using Switchboard.Gateway.Edge;
 using Switchboard.Gateway.Hosting;
-using Switchboard.Grains;
-using Switchboard.Runtime.Hosting;
 
 namespace Switchboard.Silo.Hosting;
 
 /// <summary>
-/// Builds and runs the embedded-mode host (or hands over to <see cref="ClusterSiloHost"/> in cluster mode). Start-up failures that an operator can fix (a port already taken,
+/// Builds and runs the embedded-mode host: an Orleans silo (localhost clustering, in-memory storage, the dashboard on
+/// <c>Silo:DashboardPort</c>) and the gateway's endpoints in one process; or hands over to <see cref="ClusterSiloHost"/>
+/// in cluster mode. Start-up failures that an operator can fix (a port already taken,
 /// missing Production variables, invalid options) end the process with exit code 1 and one clear message
 /// naming the key to change, instead of a stack trace.
 /// </summary>
@@ -32,24 +32,28 @@ internal static class SiloHost
         builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
         configure?.Invoke(builder);
 
+        var (cluster, connectionString) = ClusterModeOptions.Read(builder.Configuration);
+        var endpoints = SiloConfiguration.ReadEndpoints(builder.Configuration);
+        var credentials = endpoints.DashboardPort > 0 ? DashboardCredentials.Read(builder.Configuration, builder.Environment) : new DashboardCredentials();
         var port = builder.Configuration.GetValue("Gateway:Port", EmbeddedDefaults.GatewayPort);
-        var bindAddress = builder.Configuration.GetValue("Gateway:BindAddress", EmbeddedDefaults.BindAddress)!;
+        var bindAddress = IPAddress.Parse(builder.Configuration.GetValue("Gateway:BindAddress", EmbeddedDefaults.BindAddress)!);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ListenGateway(IPAddress.Parse(bindAddress), port);
+            kestrel.ListenGateway(bindAddress, port);
+            if (endpoints.DashboardPort > 0)
+            {
+                kestrel.Listen(bindAddress, endpoints.DashboardPort);
+            }
         });
 
-        builder.Services.AddSwitchboardSilo(builder.Configuration);
-        builder.Services.AddSwitchboardGrains(builder.Configuration);
-        builder.Services.AddGrain<IConnectionGrain, Switchboard.Grains.Connection.ConnectionGrain>();
-        builder.Services.AddGrain<IHealthGrain, Switchboard.Grains.Health.HealthGrain>();
-        builder.Services.AddHostedService<SiloHealthReporter>();
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration, cluster, connectionString, endpoints));
         builder.Services.AddSwitchboardGateway(builder.Configuration);
 
         var app = builder.Build();
         app.UseSwitchboardGateway();
         app.MapSwitchboardGateway();
+        SiloConfiguration.MapDashboard(app, endpoints, credentials);
         return app;
     }
 

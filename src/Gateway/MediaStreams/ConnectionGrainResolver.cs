@@ -1,0 +1,21 @@
+using Switchboard.Grains;
+
+namespace Switchboard.Gateway.MediaStreams;
+
+/// <summary>
+/// How a socket's session reaches its connection grain and registers its observer. Twilio streams use the bare
+/// <c>streamSid</c> as the grain key; application streams are confined to their own key space (see
+/// <see cref="AppStreams.AppGrainKeys"/>), so an application client can never reach a Twilio call's grain.
+/// </summary>
+internal sealed class ConnectionGrainResolver(IGrainFactory factory, Func<string, string>? keyOf = null)
+{
+    /// <summary>The grain of <paramref name="streamSid"/>.</summary>
+    public IConnectionGrain Get(string streamSid) => factory.GetGrain<IConnectionGrain>(keyOf is null ? streamSid : keyOf(streamSid));
+
+    /// <summary>A reference the grain can call <paramref name="observer"/> through. Orleans holds the object weakly:
+    /// the caller keeps it alive for as long as the socket lives.</summary>
+    public IConnectionObserver CreateObserverReference(IConnectionObserver observer) => factory.CreateObjectReference<IConnectionObserver>(observer);
+
+    /// <summary>Stops routing calls to <paramref name="observer"/>.</summary>
+    public void DeleteObserverReference(IConnectionObserver observer) => factory.DeleteObjectReference<IConnectionObserver>(observer);
+}

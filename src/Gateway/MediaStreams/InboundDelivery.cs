@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Gateway.Configuration;
+using Switchboard.Grains;
+
+namespace Switchboard.Gateway.MediaStreams;
+
+/// <summary>
+/// Carries one socket's inbound media, marks and DTMF to its connection grain without losing or reordering any,
+/// across a silo failure. This is what Orleans does not do for a client: while a dead silo is being declared dead its
+/// calls are rejected, one-way calls vanish, and calls in flight hang until their timeout.
+/// </summary>
+/// <remarks>
+/// <para>Invariants: every event gets the next delivery number (1, 2, 3... per socket) when it is queued; events stay
+/// queued until the grain acknowledges a number at or above theirs; at most one <see cref="IConnectionGrain.Deliver"/>
+/// call is in flight, carrying every queued event (up to <see cref="MaxBatch"/>) in order. So the grain sees events in
+/// socket order, and a retry re-sends exactly what it may not have (the grain skips numbers it applied).</para>
+/// <para>Batching is adaptive: with the grain answering fast, each event leaves on its own; while a call is in flight
+/// the next ones gather behind it.</para>
+/// <para>Failure: a call that fails or gets no answer within <see cref="GatewayOptions.DeliveryAttemptTimeout"/> is
+/// retried after 20, 40, 80... ms (at most 200 ms apart), logged once per outage. After
+/// <see cref="GatewayOptions.RedeliveryTimeout"/> without an acknowledgement the delivery is abandoned and
+/// <see cref="Abandoned"/> completes: the session closes the socket. The queue is bounded by
+/// <see cref="GatewayOptions.MaxUndeliveredEvents"/>; beyond it the oldest event is dropped and counted (the grain then
+/// sees a sequence gap). An acknowledgement saying the grain has no live call for this socket ends delivery
+/// (<see cref="Detached"/>): the grain has closed, or will close, the socket itself.</para>
+/// <para>Threading: <see cref="Enqueue"/> is called by the socket's receive loop; the delivery loop runs on the thread
+/// pool. One lock guards the queue.</para>
+/// </remarks>
+internal sealed class InboundDelivery(
+    IConnectionGrain grain,
+    string socketId,
+    string connectionId,
+    string? remoteAddress,
+    GatewayOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    /// <summary>Most events in one call (2 s of audio).</summary>
+    public const int MaxBatch = 100;
+
+    private static readonly TimeSpan s_firstRetryDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    private readonly Lock _lock = new();
+    private readonly Queue<InboundEvent> _queue = new();
+    private readonly TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextDelivery;
+    private bool _running;
+    private bool _detached;
+    private bool _loggedTrim;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Completes when the grain could not be reached for the redelivery timeout.</summary>
+    public Task Abandoned => _abandoned.Task;
+
+    /// <summary>True once the grain said it has no live call for this socket.</summary>
+    public bool Detached
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _detached;
+            }
+        }
+    }
+
+    /// <summary>Events dropped because the queue was full.</summary>
+    public long Trimmed { get; private set; }
+
+    /// <summary>Failed delivery attempts (timeouts, rejections) so far.</summary>
+    public long FailedAttempts { get; private set; }
+
+    /// <summary>Queues a media message.</summary>
+    public void EnqueueMedia(InboundMedia media) => Enqueue(InboundKind.Media, media, null, null);
+
+    /// <summary>Queues a mark echo.</summary>
+    public void EnqueueMark(MarkEcho mark) => Enqueue(InboundKind.Mark, null, mark, null);
+
+    /// <summary>Queues a key press.</summary>
+    public void EnqueueDtmf(DtmfEvent dtmf) => Enqueue(InboundKind.Dtmf, null, null, dtmf);
+
+    /// <summary>Completes once everything queued so far was acknowledged (or delivery ended).</summary>
+    public Task FlushAsync()
+    {
+        lock (_lock)
+        {
+            return _loop;
+        }
+    }
+
+    private void Enqueue(InboundKind kind, InboundMedia? media, MarkEcho? mark, DtmfEvent? dtmf)
+    {
+        lock (_lock)
+        {
+            if (_detached || _abandoned.Task.IsCompleted)
+            {
+                return;
+            }
+
+            _queue.Enqueue(new InboundEvent(++_nextDelivery, kind, media, mark, dtmf));
+            if (_queue.Count > options.MaxUndeliveredEvents)
+            {
+                _queue.Dequeue();
+                Trimmed++;
+                if (!_loggedTrim)
+                {
+                    _loggedTrim = true;
+                    MediaStreamLog.UndeliveredTrimmed(logger, connectionId, remoteAddress, options.MaxUndeliveredEvents);
+                }
+            }
+
+            if (!_running)
+            {
+                _running = true;
+                _loop = Task.Run(RunAsync);
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        long? outageStart = null;
+        var attempts = 0;
+        var delay = s_firstRetryDelay;
+        while (true)
+        {
+            InboundBatch batch;
+            lock (_lock)
+            {
+                if (_queue.Count == 0)
+                {
+                    _running = false;
+                    return;
+                }
+
+                batch = new InboundBatch(socketId, _queue.Take(MaxBatch).ToArray());
+            }
+
+            try
+            {
+                var ack = await grain.Deliver(batch).WaitAsync(options.DeliveryAttemptTimeout, time).ConfigureAwait(false);
+                if (outageStart is { } began)
+                {
+                    MediaStreamLog.DeliveryRecovered(logger, connectionId, remoteAddress, attempts, time.GetElapsedTime(began).TotalMilliseconds);
+                    outageStart = null;
+                    attempts = 0;
+                    delay = s_firstRetryDelay;
+                }
+
+                lock (_lock)
+                {
+                    while (_queue.Count > 0 && _queue.Peek().Delivery <= ack.DeliveredThrough)
+                    {
+                        _queue.Dequeue();
+                    }
+
+                    if (!ack.Attached)
+                    {
+                        _detached = true;
+                        _queue.Clear();
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                FailedAttempts++;
+                attempts++;
+                if (outageStart is null)
+                {
+                    outageStart = time.GetTimestamp();
+                    MediaStreamLog.DeliveryRetrying(logger, ex, connectionId, remoteAddress, batch.Events.Count);
+                }
+
+                var elapsed = time.GetElapsedTime(outageStart.Value);
+                if (elapsed >= options.RedeliveryTimeout)
+                {
+                    int pending;
+                    lock (_lock)
+                    {
+                        pending = _queue.Count;
+                        _queue.Clear();
+                        _running = false;
+                    }
+
+                    MediaStreamLog.DeliveryAbandoned(logger, connectionId, remoteAddress, elapsed.TotalMilliseconds, pending);
+                    _abandoned.TrySetResult();
+                    return;
+                }
+
+                await Task.Delay(delay, time).ConfigureAwait(false);
+                delay = delay * 2 > s_maxRetryDelay ? s_maxRetryDelay : delay * 2;
+            }
+        }
+    }
+}

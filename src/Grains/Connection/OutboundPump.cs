@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Grains.Connection;
+
+/// <summary>
+/// The outbound path to one socket: frames and a close queued by the session leave as <see cref="OutboundBatch"/>es,
+/// one awaited <see cref="IConnectionObserver.Deliver"/> call at a time.
+/// </summary>
+/// <remarks>
+/// <para>Why not one one-way call per frame: Orleans does not keep message order (a prototype here reordered 0.16 % of
+/// echoed bytes between one client and one silo), and one-way calls vanish silently while a silo is being declared
+/// dead. With one call in flight, order is the order of the queue, and a failed call is known and retried.</para>
+/// <para>Batching comes free: whatever the application queues while a call is in flight leaves in the next batch, so
+/// under load there are fewer, larger calls instead of a growing backlog.</para>
+/// <para>Failure: a failed delivery is retried with the same sequence number (the gateway drops a batch it already
+/// wrote) after 50, 100, 200... ms until <see cref="RetryWindow"/> has passed since the first failure; then the batch is
+/// dropped and logged once, and the next batch goes on. Nothing here blocks the grain's turn: the loop is a detached
+/// task whose continuations run on the activation's scheduler, between turns.</para>
+/// <para>Threading: called only from the grain's turns (or from a single test thread); no locks.</para>
+/// </remarks>
+internal sealed class OutboundPump(IConnectionObserver observer, string observerId, string streamSid, TimeProvider time, ILogger logger)
+{
+    /// <summary>How long a failing delivery is retried before its batch is dropped.</summary>
+    public static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan s_firstRetryDelay = TimeSpan.FromMilliseconds(50);
+
+    private List<OutboundFrame> _pending = [];
+    private CloseInstruction? _close;
+    private bool _closeQueued;
+    private bool _running;
+    private readonly long _epoch = Random.Shared.NextInt64();
+    private long _sequence;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>The socket's observer reference.</summary>
+    public IConnectionObserver Observer => observer;
+
+    /// <summary>The observer's grain id (stored in checkpoints; identifies the socket across activations).</summary>
+    public string ObserverId => observerId;
+
+    /// <summary>Batches dropped after their retries ran out.</summary>
+    public long DroppedBatches { get; private set; }
+
+    /// <summary>Completes when everything queued so far has been delivered or dropped.</summary>
+    public Task Drained => _loop;
+
+    /// <summary>Queues <paramref name="frame"/>; ignored once a close is queued.</summary>
+    public void Send(OutboundFrame frame)
+    {
+        if (_closeQueued)
+        {
+            return;
+        }
+
+        _pending.Add(frame);
+        Kick();
+    }
+
+    /// <summary>Queues a close behind the frames queued so far; only the first close counts.</summary>
+    public void Close(CloseInstruction instruction)
+    {
+        if (_closeQueued)
+        {
+            return;
+        }
+
+        _closeQueued = true;
+        _close = instruction;
+        Kick();
+    }
+
+    private void Kick()
+    {
+        if (!_running)
+        {
+            _running = true;
+            _loop = RunAsync();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (_pending.Count > 0 || _close is not null)
+            {
+                var frames = _pending;
+                _pending = [];
+                var close = _close;
+                _close = null;
+                await DeliverAsync(new OutboundBatch(_epoch, ++_sequence, frames, close));
+            }
+        }
+        finally
+        {
+            _running = false;
+        }
+    }
+
+    private async Task DeliverAsync(OutboundBatch batch)
+    {
+        long? firstFailure = null;
+        var delay = s_firstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await observer.Deliver(batch);
+                return;
+            }
+            catch (Exception ex)
+            {
+                firstFailure ??= time.GetTimestamp();
+                if (time.GetElapsedTime(firstFailure.Value) >= RetryWindow)
+                {
+                    DroppedBatches++;
+                    ConnectionLog.OutboundDropped(logger, streamSid, batch.Sequence, batch.Frames.Count, ex);
+                    return;
+                }
+            }
+
+            await Task.Delay(delay, time);
+            delay *= 2;
+        }
+    }
+}

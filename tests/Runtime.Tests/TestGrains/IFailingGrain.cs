@@ -1,9 +1,0 @@
-using Switchboard.Runtime;
-
-namespace Switchboard.Runtime.Tests.TestGrains;
-
-[GrainType("rt-failing")]
-public interface IFailingGrain : IGrainWithStringKey
-{
-    Task<int> Ping();
-}

@@ -69,7 +69,9 @@ internal sealed class ServerFactory(BenchPaths paths, BenchPostgres? postgres)
     private ServerProcess StartEmbedded(IReadOnlyDictionary<string, string> extraEnvironment)
     {
         int port = FreePort();
-        return new ServerProcess(ServerKind.Embedded, port, [HostProcess.Start("server", [paths.SiloDll], Merge(GatewayEnvironment(port), extraEnvironment), paths.Root)]);
+        // Embedded mode's silo port must be free too (Orleans cannot take 0), and the benchmark has no use for the dashboard.
+        var embedded = Merge(GatewayEnvironment(port), new Dictionary<string, string> { ["Silo__Port"] = Text(FreePort()), ["Silo__DashboardPort"] = "0" });
+        return new ServerProcess(ServerKind.Embedded, port, [HostProcess.Start("server", [paths.SiloDll], Merge(embedded, extraEnvironment), paths.Root)]);
     }
 
     private ServerProcess StartCluster(IReadOnlyDictionary<string, string> extraEnvironment)
@@ -89,6 +91,8 @@ internal sealed class ServerFactory(BenchPaths paths, BenchPostgres? postgres)
         {
             ["Silo__SiloName"] = "bench-silo",
             ["Silo__Port"] = Text(FreePort()),
+            ["Silo__GatewayPort"] = Text(FreePort()),
+            ["Silo__DashboardPort"] = "0",
             ["Silo__ListenAddress"] = "127.0.0.1",
             ["Silo__AdvertisedAddress"] = "127.0.0.1",
             ["Logging__MinimumLevel"] = "Warning",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke run of the README's run command: start `dotnet run --project src/Silo` (embedded mode) on a free
-# loopback port, drive calls with tools/TwilioSim, and check that /health counts them while they run and
+# loopback port (the silo port 11111 and the dashboard port 8080 stay the defaults), check the dashboard answers, drive
+# calls with tools/TwilioSim, and check that /health counts them while they run and
 # returns to 0 connections after they stop. Exits non-zero with the failing phase named.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +24,9 @@ for _ in $(seq 1 120); do
 done
 [ "$(connections)" != "-1" ] || fail "start (no /health within 60 s)"
 grep -q '"event"' "$log" || fail "logs (no JSON log lines)"
+# The Orleans dashboard on its default port, as the README promises for the run command.
+dash=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:8080/" || true)
+[ "$dash" = "200" ] || fail "dashboard on port 8080 (HTTP $dash)"
 
 sim_out=$(mktemp)
 dotnet run --project tools/TwilioSim -c Release --no-build -- \

@@ -8,9 +8,11 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# 1. System packages the tests use (real speech audio for the simulator; curl for the smoke run).
+# 1. System packages the tests use (real speech audio for the simulator; curl for the smoke run; Debian's Chromium for
+#    the dashboard test, driven by Playwright, which never downloads a browser). PostgreSQL is installed by
+#    tools/ci/postgres.sh when a test first starts one.
 need=()
-for tool in espeak-ng sox curl; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+for tool in espeak-ng sox curl chromium; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

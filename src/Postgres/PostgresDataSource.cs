@@ -32,7 +32,7 @@ public static class PostgresDataSource
         return builder.Build();
     }
 
-    /// <summary>The connection string with <c>Maximum Pool Size</c> filled in when absent (under any of its spellings).</summary>
+    /// <summary>The connection string with <c>Maximum Pool Size</c> filled in when absent (as <c>Maximum Pool Size</c> or its alias <c>MaxPoolSize</c>).</summary>
     internal static string WithPoolCap(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);

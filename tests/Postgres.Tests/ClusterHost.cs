@@ -22,10 +22,14 @@ internal static class ClusterHost
     /// <summary>Bounds a single host start or stop; a healthy one takes about a second on the shared machine.</summary>
     public static readonly TimeSpan HostTimeout = TimeSpan.FromSeconds(20);
 
-    public static IHost BuildSilo(string connectionString, string clusterId, ITestOutputHelper output, string name)
+    public static IHost BuildSilo(string connectionString, string clusterId, ITestOutputHelper? output, string name)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddProvider(new TestOutputLoggerProvider(output, name));
+        if (output is not null)
+        {
+            builder.Logging.AddProvider(new TestOutputLoggerProvider(output, name));
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(options =>
@@ -40,10 +44,19 @@ internal static class ClusterHost
         return builder.Build();
     }
 
-    public static IHost BuildClient(string connectionString, string clusterId, ITestOutputHelper output, Action<IClientBuilder>? clustering = null)
+    public static IHost BuildClient(string connectionString, string clusterId, ITestOutputHelper? output, Action<IClientBuilder>? clustering = null, ILoggerProvider? recorder = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddProvider(new TestOutputLoggerProvider(output, "client"));
+        if (output is not null)
+        {
+            builder.Logging.AddProvider(new TestOutputLoggerProvider(output, "client"));
+        }
+
+        if (recorder is not null)
+        {
+            builder.Logging.AddProvider(recorder);
+        }
+
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(options =>
@@ -63,7 +76,7 @@ internal static class ClusterHost
         return builder.Build();
     }
 
-    public static async Task<IHost> StartSiloAsync(string connectionString, string clusterId, ITestOutputHelper output, string name)
+    public static async Task<IHost> StartSiloAsync(string connectionString, string clusterId, ITestOutputHelper? output, string name)
     {
         var host = BuildSilo(connectionString, clusterId, output, name);
         await StartAsync(host, $"start of silo {name} in cluster {clusterId}");
@@ -125,6 +138,43 @@ internal static class ClusterHost
 
     public static string Describe(ClusterMembershipSnapshot snapshot) =>
         string.Join(", ", snapshot.Members.Values.Select(member => $"{member.Name} {member.SiloAddress} {member.Status}"));
+
+    /// <summary>The first exception of type <typeparamref name="T"/> in the chain (inner and aggregated exceptions).</summary>
+    public static T? Find<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    if (Find<T>(inner) is { } found)
+                    {
+                        return found;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static string Chain(Exception exception)
+    {
+        var parts = new List<string>();
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            parts.Add($"{current.GetType().Name}: {current.Message}");
+        }
+
+        return string.Join(" --> ", parts);
+    }
 
     private static int FreePort()
     {

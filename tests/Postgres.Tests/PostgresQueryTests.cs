@@ -46,6 +46,41 @@ public sealed class PostgresQueryTests
     }
 
     [Fact]
+    public async Task UpdateMembership_StaleVersion_ChangesNeitherRowNorVersion()
+    {
+        var connectionString = await PrepareAsync("query_update");
+        await RunAsync(connectionString, "InsertMembershipVersionKey", ("DeploymentId", DbType.String, "c1"));
+        await RunAsync(connectionString, "InsertMembershipKey", Silo("c1", port: 11111, version: 0));
+
+        var stale = await RunAsync(connectionString, "UpdateMembershipKey", StatusChange("c1", port: 11111, status: 6, version: 0));
+        var current = await RunAsync(connectionString, "UpdateMembershipKey", StatusChange("c1", port: 11111, status: 4, version: 1));
+
+        Assert.Equal(0L, stale);
+        Assert.Equal(1L, current);
+        Assert.Equal(4, await TestDatabase.ScalarAsync<int>(connectionString, "SELECT Status FROM OrleansMembershipTable"));
+        Assert.Equal(2, await TestDatabase.ScalarAsync<int>(connectionString, "SELECT Version FROM OrleansMembershipVersionTable"));
+    }
+
+    [Fact]
+    public async Task CleanupDefunctSiloEntries_CutOff_RemovesOnlyOldDeadRows()
+    {
+        // The by-cut-off query is what providers without the per-row query run; 10.4.2 uses the per-row one.
+        var connectionString = await PrepareAsync("query_cleanup");
+        await RunAsync(connectionString, "InsertMembershipVersionKey", ("DeploymentId", DbType.String, "c1"));
+        await RunAsync(connectionString, "InsertMembershipKey", Silo("c1", port: 11111, version: 0));
+        await RunAsync(connectionString, "InsertMembershipKey", Silo("c1", port: 22222, version: 1));
+        await RunAsync(connectionString, "UpdateMembershipKey", StatusChange("c1", port: 22222, status: 6, version: 2));
+
+        await RunAsync(connectionString, "CleanupDefunctSiloEntriesKey",
+            ("DeploymentId", DbType.String, "c1"), ("IAmAliveTime", DbType.DateTime, DateTime.UtcNow.AddMinutes(1)));
+
+        var remaining = await TestDatabase.RowsAsync(connectionString, "SELECT Port, Status FROM OrleansMembershipTable");
+        var survivor = Assert.Single(remaining);
+        Assert.Equal(11111, survivor[0]);
+        Assert.Equal(3, survivor[1]);
+    }
+
+    [Fact]
     public async Task WriteToStorage_TwoFirstWritesOfOneGrain_OnlyOneWins()
     {
         var connectionString = await PrepareAsync("query_storage");
@@ -101,6 +136,13 @@ public sealed class PostgresQueryTests
         ("Address", DbType.AnsiString, "127.0.0.1"), ("Port", DbType.Int32, port), ("Generation", DbType.Int32, 1),
         ("StartTime", DbType.DateTime, DateTime.UtcNow), ("Status", DbType.Int32, 3), ("ProxyPort", DbType.Int32, 30000),
         ("Version", DbType.Int32, version),
+    ];
+
+    private static (string, DbType, object?)[] StatusChange(string cluster, int port, int status, int version) =>
+    [
+        ("DeploymentId", DbType.String, cluster), ("Address", DbType.AnsiString, "127.0.0.1"), ("Port", DbType.Int32, port),
+        ("Generation", DbType.Int32, 1), ("IAmAliveTime", DbType.DateTime, DateTime.UtcNow), ("Status", DbType.Int32, status),
+        ("SuspectTimes", DbType.String, null), ("Version", DbType.Int32, version),
     ];
 
     private static (string, DbType, object?)[] Grain(int? version, byte[]? payload) =>

@@ -7,15 +7,27 @@ namespace Switchboard.Gateway.MediaStreams;
 /// <c>streamSid</c> as the grain key; application streams are confined to their own key space (see
 /// <see cref="AppStreams.AppGrainKeys"/>), so an application client can never reach a Twilio call's grain.
 /// </summary>
+/// <remarks>One per socket: it remembers the observer reference it created, because Orleans deletes an observer by its
+/// reference, not by the object.</remarks>
 internal sealed class ConnectionGrainResolver(IGrainFactory factory, Func<string, string>? keyOf = null)
 {
+    private IConnectionObserver? _reference;
+
     /// <summary>The grain of <paramref name="streamSid"/>.</summary>
     public IConnectionGrain Get(string streamSid) => factory.GetGrain<IConnectionGrain>(keyOf is null ? streamSid : keyOf(streamSid));
 
     /// <summary>A reference the grain can call <paramref name="observer"/> through. Orleans holds the object weakly:
     /// the caller keeps it alive for as long as the socket lives.</summary>
-    public IConnectionObserver CreateObserverReference(IConnectionObserver observer) => factory.CreateObjectReference<IConnectionObserver>(observer);
+    public IConnectionObserver CreateObserverReference(IConnectionObserver observer)
+        => _reference = factory.CreateObjectReference<IConnectionObserver>(observer);
 
-    /// <summary>Stops routing calls to <paramref name="observer"/>.</summary>
-    public void DeleteObserverReference(IConnectionObserver observer) => factory.DeleteObjectReference<IConnectionObserver>(observer);
+    /// <summary>Stops routing calls to the observer whose reference this resolver created (if any).</summary>
+    public void DeleteObserverReference(IConnectionObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (Interlocked.Exchange(ref _reference, null) is { } reference)
+        {
+            factory.DeleteObjectReference<IConnectionObserver>(reference);
+        }
+    }
 }

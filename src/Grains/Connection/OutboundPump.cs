@@ -12,18 +12,25 @@ namespace Switchboard.Grains.Connection;
 /// dead. With one call in flight, order is the order of the queue, and a failed call is known and retried.</para>
 /// <para>Batching comes free: whatever the application queues while a call is in flight leaves in the next batch, so
 /// under load there are fewer, larger calls instead of a growing backlog.</para>
-/// <para>Failure: a failed delivery is retried with the same sequence number (the gateway drops a batch it already
-/// wrote) after 50, 100, 200... ms until <see cref="RetryWindow"/> has passed since the first failure; then the batch is
-/// dropped and logged once, and the next batch goes on. Nothing here blocks the grain's turn: the loop is a detached
+/// <para>Failure: a delivery that fails, or gets no answer within <see cref="AttemptTimeout"/>, is retried with the same
+/// sequence number (the gateway drops a batch it already wrote) after 50, 100, 200... ms (at most 500 ms apart) until
+/// <see cref="RetryWindow"/> has passed since the first failure; then the batch is dropped and logged, and the next
+/// batch goes on. The attempt timeout matters more than it looks: an observer call routed through a silo that just
+/// died hangs until the silo's response timeout (5 s), while a retry goes through a live gateway silo at once. Nothing here blocks the grain's turn: the loop is a detached
 /// task whose continuations run on the activation's scheduler, between turns.</para>
 /// <para>Threading: called only from the grain's turns (or from a single test thread); no locks.</para>
 /// </remarks>
 internal sealed class OutboundPump(IConnectionObserver observer, string observerId, string streamSid, TimeProvider time, ILogger logger)
 {
-    /// <summary>How long a failing delivery is retried before its batch is dropped.</summary>
-    public static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(2);
+    /// <summary>How long a failing delivery is retried before its batch is dropped (longer than a silo takes to be
+    /// declared dead, about 2 s).</summary>
+    public static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one delivery attempt waits for the gateway's answer before it is retried.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan s_firstRetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private List<OutboundFrame> _pending = [];
     private CloseInstruction? _close;
@@ -106,7 +113,7 @@ internal sealed class OutboundPump(IConnectionObserver observer, string observer
         {
             try
             {
-                await observer.Deliver(batch);
+                await observer.Deliver(batch).WaitAsync(AttemptTimeout, time);
                 return;
             }
             catch (Exception ex)
@@ -121,7 +128,7 @@ internal sealed class OutboundPump(IConnectionObserver observer, string observer
             }
 
             await Task.Delay(delay, time);
-            delay *= 2;
+            delay = delay * 2 > s_maxRetryDelay ? s_maxRetryDelay : delay * 2;
         }
     }
 }

@@ -59,6 +59,8 @@ public sealed record DeliveryAck(
 /// <param name="Sequence">1, 2, 3... per epoch; the gateway drops a batch it has already written (a retry).</param>
 /// <param name="Frames">Frames in order.</param>
 /// <param name="Close">When set, close the socket after writing <paramref name="Frames"/>.</param>
+/// <param name="InboundWatermark">Every inbound delivery number up to this one has all its output in this batch or an
+/// earlier one: once the gateway has written the batch it may forget those inbound events (0 = none).</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("sb.OutboundBatch")]
@@ -66,4 +68,5 @@ public sealed record OutboundBatch(
     [property: Id(0)] long Epoch,
     [property: Id(1)] long Sequence,
     [property: Id(2)] IReadOnlyList<OutboundFrame> Frames,
-    [property: Id(3)] CloseInstruction? Close);
+    [property: Id(3)] CloseInstruction? Close,
+    [property: Id(4)] long InboundWatermark = 0);

@@ -12,8 +12,14 @@ namespace Switchboard.Gateway.MediaStreams;
 /// <remarks>
 /// <para>Invariants: every event gets the next delivery number (1, 2, 3... per socket) when it is queued; events stay
 /// queued until the grain acknowledges a number at or above theirs; at most one <see cref="IConnectionGrain.Deliver"/>
-/// call is in flight, carrying every queued event (up to <see cref="MaxBatch"/>) in order. So the grain sees events in
-/// socket order, and a retry re-sends exactly what it may not have (the grain skips numbers it applied).</para>
+/// call is in flight, carrying the queued events not yet sent (up to <see cref="MaxBatch"/>) in order. So the grain
+/// sees events in socket order. A failed call rewinds to the first unacknowledged event, so a retry re-sends exactly
+/// what the grain may not have (it skips numbers it applied).</para>
+/// <para>The grain acknowledges what is safe to forget (consumed by the application and its output delivered), which
+/// can lag what it applied: a handler may hold audio until it has a chunk. While everything queued is sent but not all
+/// acknowledged, the loop asks again with an empty batch when a new event arrives or after
+/// <see cref="AckPollInterval"/>, until <see cref="Complete"/>. If the grain's activation is lost, what is still queued is
+/// what may not have produced its output: it goes to the next activation.</para>
 /// <para>Batching is adaptive: with the grain answering fast, each event leaves on its own; while a call is in flight
 /// the next ones gather behind it.</para>
 /// <para>Failure: a call that fails or gets no answer within <see cref="GatewayOptions.DeliveryAttemptTimeout"/> is
@@ -38,6 +44,9 @@ internal sealed class InboundDelivery(
     /// <summary>Most events in one call (2 s of audio).</summary>
     public const int MaxBatch = 100;
 
+    /// <summary>How long the loop waits for a new event before it asks for a lagging acknowledgement.</summary>
+    public static readonly TimeSpan AckPollInterval = TimeSpan.FromMilliseconds(50);
+
     private static readonly TimeSpan s_firstRetryDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromMilliseconds(200);
 
@@ -45,6 +54,11 @@ internal sealed class InboundDelivery(
     private readonly Queue<InboundEvent> _queue = new();
     private readonly TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextDelivery;
+    private long _sentThrough;
+    private long _ackedThrough;
+    private bool _completed;
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _running;
     private bool _detached;
     private bool _loggedTrim;
@@ -80,12 +94,43 @@ internal sealed class InboundDelivery(
     /// <summary>Queues a key press.</summary>
     public void EnqueueDtmf(DtmfEvent dtmf) => Enqueue(InboundKind.Dtmf, null, null, dtmf);
 
-    /// <summary>Completes once everything queued so far was acknowledged (or delivery ended).</summary>
+    /// <summary>Completes once the grain has applied everything queued so far (or delivery ended). Not "acknowledged":
+    /// a handler holding audio for a chunk releases it only on <c>stop</c>, which must not wait for it.</summary>
     public Task FlushAsync()
     {
         lock (_lock)
         {
-            return _loop;
+            return !_running || _sentThrough >= _nextDelivery ? Task.CompletedTask : _applied.Task;
+        }
+    }
+
+    /// <summary>The grain's outbound batch with this watermark was written to the socket: events up to it have all
+    /// their output here and are never re-delivered (an acknowledgement that arrives by the other path).</summary>
+    public void Covered(long watermark)
+    {
+        lock (_lock)
+        {
+            if (watermark <= _ackedThrough)
+            {
+                return;
+            }
+
+            _ackedThrough = watermark;
+            _sentThrough = Math.Max(_sentThrough, watermark);
+            while (_queue.Count > 0 && _queue.Peek().Delivery <= _ackedThrough)
+            {
+                _queue.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>The stream is ending: stop asking for acknowledgements (what is queued no longer matters).</summary>
+    public void Complete()
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            _arrived.TrySetResult();
         }
     }
 
@@ -93,7 +138,7 @@ internal sealed class InboundDelivery(
     {
         lock (_lock)
         {
-            if (_detached || _abandoned.Task.IsCompleted)
+            if (_detached || _completed || _abandoned.Task.IsCompleted)
             {
                 return;
             }
@@ -110,12 +155,20 @@ internal sealed class InboundDelivery(
                 }
             }
 
+            _arrived.TrySetResult();
             if (!_running)
             {
                 _running = true;
                 _loop = Task.Run(RunAsync);
             }
         }
+    }
+
+    // Under the lock: ends the loop. Nothing is waiting for more once it stops.
+    private void Stop()
+    {
+        _running = false;
+        _applied.TrySetResult();
     }
 
     private async Task RunAsync()
@@ -126,15 +179,40 @@ internal sealed class InboundDelivery(
         while (true)
         {
             InboundBatch batch;
+            Task? arrival = null;
             lock (_lock)
             {
-                if (_queue.Count == 0)
+                if (_queue.Count == 0 || _completed)
                 {
-                    _running = false;
+                    Stop();
                     return;
                 }
 
-                batch = new InboundBatch(socketId, _queue.Take(MaxBatch).ToArray());
+                if (_sentThrough >= _nextDelivery)
+                {
+                    // All sent, not all acknowledged: wait for news, then ask with whatever is new (maybe nothing).
+                    _applied.TrySetResult();
+                    _applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    arrival = _arrived.Task;
+                }
+            }
+
+            if (arrival is not null)
+            {
+                await Task.WhenAny(arrival, Task.Delay(AckPollInterval, time)).ConfigureAwait(false);
+            }
+
+            lock (_lock)
+            {
+                if (_queue.Count == 0 || _completed)
+                {
+                    Stop();
+                    return;
+                }
+
+                var sentThrough = _sentThrough;
+                batch = new InboundBatch(socketId, _queue.Where(e => e.Delivery > sentThrough).Take(MaxBatch).ToArray());
             }
 
             try
@@ -150,9 +228,20 @@ internal sealed class InboundDelivery(
 
                 lock (_lock)
                 {
-                    while (_queue.Count > 0 && _queue.Peek().Delivery <= ack.DeliveredThrough)
+                    if (batch.Events.Count > 0)
+                    {
+                        _sentThrough = Math.Max(_sentThrough, batch.Events[^1].Delivery);
+                    }
+
+                    _ackedThrough = Math.Max(_ackedThrough, ack.DeliveredThrough);
+                    while (_queue.Count > 0 && _queue.Peek().Delivery <= _ackedThrough)
                     {
                         _queue.Dequeue();
+                    }
+
+                    if (_sentThrough >= _nextDelivery)
+                    {
+                        _applied.TrySetResult();
                     }
 
                     if (!ack.Attached)
@@ -164,6 +253,12 @@ internal sealed class InboundDelivery(
             }
             catch (Exception ex)
             {
+                lock (_lock)
+                {
+                    // The outcome is unknown: send again everything not acknowledged (the grain skips what it has).
+                    _sentThrough = _ackedThrough;
+                }
+
                 FailedAttempts++;
                 attempts++;
                 if (outageStart is null)
@@ -180,7 +275,7 @@ internal sealed class InboundDelivery(
                     {
                         pending = _queue.Count;
                         _queue.Clear();
-                        _running = false;
+                        Stop();
                     }
 
                     MediaStreamLog.DeliveryAbandoned(logger, connectionId, remoteAddress, elapsed.TotalMilliseconds, pending);

@@ -311,6 +311,7 @@ internal sealed class MediaStreamSession
         }
 
         _delivery = new InboundDelivery(grain, _socketId, _connectionId, _remoteAddress, _options, _timeProvider, _logger);
+        _observer.OnInboundCovered(_delivery.Covered);
         _ = _delivery.Abandoned.ContinueWith(
             static (_, state) => ((MediaStreamSession)state!).OnDeliveryAbandonedAsync(),
             this,
@@ -375,6 +376,7 @@ internal sealed class MediaStreamSession
             // Everything before stop reaches the grain first: it may still echo or flush audio for it.
             await _delivery!.FlushAsync().WaitAsync(_options.RedeliveryTimeout, _timeProvider).ConfigureAwait(false);
             await grain.Stop(stop).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
+            _delivery.Complete();
             CheckSpike("grain Stop", _timeProvider.GetElapsedTime(began).TotalMilliseconds);
         }
         catch (Exception ex)
@@ -484,6 +486,7 @@ internal sealed class MediaStreamSession
                     if (_delivery is { } delivery)
                     {
                         await delivery.FlushAsync().WaitAsync(_options.RedeliveryTimeout, _timeProvider).ConfigureAwait(false);
+                        delivery.Complete();
                     }
 
                     await grain.SocketClosed(closure).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);

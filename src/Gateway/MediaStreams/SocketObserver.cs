@@ -45,6 +45,7 @@ internal sealed class SocketObserver : IConnectionObserver
     private readonly Lock _deliveryLock = new();
     private long _epoch;
     private long _lastSequence;
+    private Action<long>? _inboundCovered;
 
     public SocketObserver(
         WebSocket socket,
@@ -111,8 +112,17 @@ internal sealed class SocketObserver : IConnectionObserver
             }
         }
 
+        if (batch.InboundWatermark > 0)
+        {
+            // The frames are queued on this socket: the inbound events that produced them need no re-delivery.
+            Volatile.Read(ref _inboundCovered)?.Invoke(batch.InboundWatermark);
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>Called with each batch's <see cref="OutboundBatch.InboundWatermark"/> once its frames are queued.</summary>
+    public void OnInboundCovered(Action<long> covered) => Volatile.Write(ref _inboundCovered, covered);
 
     public void Send(OutboundFrame frame) => Enqueue(new OutboundCommand(frame, 0, null, null));
 

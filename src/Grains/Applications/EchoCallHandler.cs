@@ -22,6 +22,9 @@ internal sealed class EchoCallHandler(ICallSession session, int chunkBytes) : IC
 
     public Task OnStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    // Audio waits in the buffer until a chunk is full: only then is the input behind it handled.
+    public bool AcknowledgesInput => true;
+
     public Task OnMediaAsync(InboundMedia media, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(media);
@@ -34,6 +37,7 @@ internal sealed class EchoCallHandler(ICallSession session, int chunkBytes) : IC
         if (_length >= chunkBytes)
         {
             Flush();
+            session.MarkConsumed();
         }
 
         return Task.CompletedTask;
@@ -50,6 +54,7 @@ internal sealed class EchoCallHandler(ICallSession session, int chunkBytes) : IC
             Flush();
         }
 
+        session.MarkConsumed();
         return Task.CompletedTask;
     }
 

@@ -35,4 +35,9 @@ public interface ICallHandler
     /// the next silo through <see cref="OnStartAsync"/>. Default: nothing to flush.</summary>
     /// <param name="cancellationToken">Cancellation.</param>
     Task OnHandOffAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>True when the handler keeps input in memory before it answers (a buffer, a partial utterance) and calls
+    /// <see cref="ICallSession.MarkConsumed"/> once its output for that input is sent. False (the default): each message
+    /// counts as handled when its callback returns.</summary>
+    bool AcknowledgesInput => false;
 }

@@ -24,4 +24,9 @@ public interface ICallSession
 
     /// <summary>Barge-in: Twilio drops buffered audio; pending marks come back as <see cref="MarkOutcome.Cleared"/>.</summary>
     void Clear();
+
+    /// <summary>For a handler whose <see cref="ICallHandler.AcknowledgesInput"/> is true: everything delivered to it so
+    /// far is handled (its output, if any, has been sent). Until then the gateway keeps those messages and, if this
+    /// activation is lost, delivers them again to the next one, so audio a handler held in memory is not lost.</summary>
+    void MarkConsumed();
 }

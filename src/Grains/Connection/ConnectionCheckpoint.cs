@@ -37,7 +37,10 @@ namespace Switchboard.Grains.Connection;
 /// <param name="Clears">Clears issued.</param>
 /// <param name="LastRoundTripMs">Last WebSocket round trip reported.</param>
 /// <param name="SocketId">The gateway socket inbound deliveries are numbered for.</param>
-/// <param name="DeliveredThrough">Highest inbound delivery number applied for that socket.</param>
+/// <param name="DeliveredThrough">Highest inbound delivery number acknowledged to the gateway for that socket (consumed,
+/// and its output delivered): a restored activation skips these.</param>
+/// <param name="AppliedThrough">Highest inbound delivery number whose sequence accounting this checkpoint holds: a
+/// restored activation replays the numbers above <paramref name="DeliveredThrough"/> up to this one to the handler only.</param>
 [GenerateSerializer]
 [Alias("sb.ConnectionCheckpoint")]
 internal sealed record ConnectionCheckpoint(
@@ -71,4 +74,5 @@ internal sealed record ConnectionCheckpoint(
     [property: Id(27)] long Clears,
     [property: Id(28)] double? LastRoundTripMs,
     [property: Id(29)] string? SocketId,
-    [property: Id(30)] long DeliveredThrough);
+    [property: Id(30)] long DeliveredThrough,
+    [property: Id(31)] long AppliedThrough);

@@ -20,7 +20,13 @@ namespace Switchboard.Grains.Connection;
 /// <para>Outbound: the handler's frames go to the current socket's <see cref="OutboundPump"/>, which delivers them in
 /// call order. The <see cref="OutboundQueue"/> bounds them; refusals are values.</para>
 /// <para>Inbound delivery: the gateway numbers each socket's events 1, 2, 3... (<see cref="InboundEvent.Delivery"/>) and
-/// re-delivers what it has no acknowledgement for; <see cref="DeliverAsync"/> applies each number once.</para>
+/// re-delivers what it has no acknowledgement for; <see cref="DeliverAsync"/> applies each number once. The
+/// acknowledgement (<see cref="AcknowledgedThrough"/>) is not "applied" but "safe": the event is consumed by the handler
+/// (after its callback, or when a handler that buffers input calls <see cref="MarkConsumed"/>) and every outbound frame
+/// queued before that has reached the gateway. So when an activation dies, what the gateway still holds is exactly what
+/// may not have produced its output, and the next activation replays it: events up to the checkpoint's
+/// <c>AppliedThrough</c> go to the handler only (their sequence accounting and mark echoes are already in the
+/// checkpoint), later ones in full.</para>
 /// <para>Second <c>start</c> while CONNECTED from another gateway or observer: REPLACE. The newest socket wins (the
 /// old one is most likely half-dead, and Twilio only ever talks to one socket per stream); the old observer gets
 /// Close(1008, "replaced by a newer socket"), pending marks of the old socket are dropped as cleared. The same
@@ -67,6 +73,8 @@ internal sealed class ConnectionSession : ICallSession
     private StreamStart? _start;
     private OutboundPump? _observer;
     private string? _socketId;
+    private long _consumedThrough;
+    private long _replayThrough;
     // The pump of a socket the session let go (ended, closed), so deactivation can still wait for its close to leave.
     private OutboundPump? _lastPump;
     private long _deliveredThrough;
@@ -147,12 +155,10 @@ internal sealed class ConnectionSession : ICallSession
             _start = checkpoint.Start,
             _startedAt = checkpoint.StartedAt,
             _endedAt = state.IsFinal ? checkpoint.EndedAt ?? time.GetUtcNow() : null,
-            // Only a connected call has a socket to push to; a detached or ended one must not reach the old observer.
-            _observer = checkpoint.State == ConnectionState.Connected && checkpoint.ObserverId is { } id
-                ? new OutboundPump(resolveObserver(id), id, streamSid, time, logger)
-                : null,
             _socketId = checkpoint.SocketId,
             _deliveredThrough = checkpoint.DeliveredThrough,
+            _consumedThrough = checkpoint.DeliveredThrough,
+            _replayThrough = checkpoint.AppliedThrough,
             _gatewayId = checkpoint.GatewayId,
             _mediaReceived = checkpoint.MediaReceived,
             _rateLimited = checkpoint.RateLimited,
@@ -162,6 +168,12 @@ internal sealed class ConnectionSession : ICallSession
             HandlerFaults = checkpoint.HandlerFaults,
             IgnoredAfterEnd = checkpoint.IgnoredAfterEnd,
         };
+        // Only a connected call has a socket to push to; a detached or ended one must not reach the old observer.
+        if (checkpoint.State == ConnectionState.Connected && checkpoint.ObserverId is { } id)
+        {
+            session._observer = session.NewPump(resolveObserver(id), id);
+        }
+
         session._queue.Restore(checkpoint.PendingMarks ?? [], checkpoint.MarksPlayed, checkpoint.MarksCleared,
             checkpoint.UnexpectedMarkEchoes, checkpoint.QueueRejected, checkpoint.Clears);
         if (!state.IsFinal)
@@ -243,6 +255,7 @@ internal sealed class ConnectionSession : ICallSession
         _queue.Clears,
         _lastRoundTripMs,
         _socketId,
+        AcknowledgedThrough,
         _deliveredThrough);
 
     /// <summary>Completes when the current socket's outbound pump has delivered (or dropped) what was queued.</summary>
@@ -250,6 +263,12 @@ internal sealed class ConnectionSession : ICallSession
 
     /// <summary>Highest delivery number applied for the current socket.</summary>
     public long DeliveredThrough => _deliveredThrough;
+
+    /// <summary>Highest delivery number that is safe to forget: consumed, and its output delivered to the gateway.</summary>
+    public long AcknowledgedThrough => _observer is { } pump ? pump.SafeThrough(_consumedThrough) : _consumedThrough;
+
+    /// <inheritdoc />
+    public void MarkConsumed() => _consumedThrough = _deliveredThrough;
 
     /// <summary>Applies <paramref name="batch"/>'s events in order, skipping those already applied (a re-delivery). A
     /// batch from a socket other than the attached one (replaced, or the call ended) is not applied.</summary>
@@ -262,6 +281,23 @@ internal sealed class ConnectionSession : ICallSession
             return new DeliveryAck(0, false);
         }
 
+        // No outbound batch is cut while an event is half handled (see OutboundPump's remarks on the watermark).
+        var pump = _observer;
+        pump?.Hold();
+        try
+        {
+            await ApplyAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            pump?.Release();
+        }
+
+        return new DeliveryAck(AcknowledgedThrough, !IsFinal);
+    }
+
+    private async Task ApplyAsync(InboundBatch batch, CancellationToken cancellationToken)
+    {
         foreach (var item in batch.Events)
         {
             if (item.Delivery <= _deliveredThrough)
@@ -270,6 +306,12 @@ internal sealed class ConnectionSession : ICallSession
             }
 
             _deliveredThrough = item.Delivery;
+            if (item.Delivery <= _replayThrough)
+            {
+                await ReplayAsync(item, cancellationToken);
+                continue;
+            }
+
             switch (item.Kind)
             {
                 case InboundKind.Media when item.Media is { } media:
@@ -282,9 +324,32 @@ internal sealed class ConnectionSession : ICallSession
                     await OnDtmfAsync(dtmf, cancellationToken);
                     break;
             }
+
+            if (_handler is not { AcknowledgesInput: true })
+            {
+                _consumedThrough = item.Delivery;
+            }
+        }
+    }
+
+    // An event the lost activation applied after its checkpoint's sequence accounting but whose output may be lost: the
+    // new handler gets it again; counters, the sequence tracker and mark echoes are not touched twice.
+    private async Task ReplayAsync(InboundEvent item, CancellationToken cancellationToken)
+    {
+        switch (item.Kind)
+        {
+            case InboundKind.Media when item.Media is { } media && State == ConnectionState.Connected:
+                await InvokeAsync(static (h, m, ct) => h.OnMediaAsync(m, ct), media, nameof(ICallHandler.OnMediaAsync), cancellationToken);
+                break;
+            case InboundKind.Dtmf when item.Dtmf is { } dtmf && State == ConnectionState.Connected:
+                await InvokeAsync(static (h, d, ct) => h.OnDtmfAsync(d, ct), dtmf, nameof(ICallHandler.OnDtmfAsync), cancellationToken);
+                break;
         }
 
-        return new DeliveryAck(_deliveredThrough, !IsFinal);
+        if (_handler is not { AcknowledgesInput: true })
+        {
+            _consumedThrough = item.Delivery;
+        }
     }
 
     /// <summary>Processes <c>start</c> from <paramref name="gatewayId"/>, whose socket is reached through <paramref name="observer"/>.</summary>
@@ -747,7 +812,7 @@ internal sealed class ConnectionSession : ICallSession
         }
     }
 
-    private OutboundPump NewPump(IConnectionObserver observer, string observerId) => new(observer, observerId, _streamSid, _time, _logger);
+    private OutboundPump NewPump(IConnectionObserver observer, string observerId) => new(observer, observerId, _streamSid, _time, _logger, () => _consumedThrough);
 
     // A new socket's delivery numbers start again at 1; the same socket re-attaching keeps its count.
     private void AttachSocket(string socketId)
@@ -756,6 +821,8 @@ internal sealed class ConnectionSession : ICallSession
         {
             _socketId = socketId;
             _deliveredThrough = 0;
+            _consumedThrough = 0;
+            _replayThrough = 0;
         }
     }
 }

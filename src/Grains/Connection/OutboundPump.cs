@@ -19,8 +19,21 @@ namespace Switchboard.Grains.Connection;
 /// died hangs until the silo's response timeout (5 s), while a retry goes through a live gateway silo at once. Nothing here blocks the grain's turn: the loop is a detached
 /// task whose continuations run on the activation's scheduler, between turns.</para>
 /// <para>Threading: called only from the grain's turns (or from a single test thread); no locks.</para>
+/// <para>Acknowledgement: each batch carries, as <see cref="OutboundBatch.InboundWatermark"/>, the session's consumed
+/// inbound number when it was cut. That is exact only if no batch is cut while an inbound event is half handled (its
+/// output partly queued, the event not yet consumed), so the session <see cref="Hold"/>s the pump while it applies a
+/// delivery and <see cref="Release"/>s it after. Then the frames of every event up to the watermark are in that batch or
+/// an earlier one, and no frame of a later event is: the gateway forgets inbound events up to the watermark once it has
+/// written the batch, and after a lost activation re-delivers exactly the events whose output it never got.
+/// <see cref="SafeThrough"/> is the grain's own, later view of the same.</para>
 /// </remarks>
-internal sealed class OutboundPump(IConnectionObserver observer, string observerId, string streamSid, TimeProvider time, ILogger logger)
+internal sealed class OutboundPump(
+    IConnectionObserver observer,
+    string observerId,
+    string streamSid,
+    TimeProvider time,
+    ILogger logger,
+    Func<long> consumedThrough)
 {
     /// <summary>How long a failing delivery is retried before its batch is dropped (longer than a silo takes to be
     /// declared dead, about 2 s).</summary>
@@ -39,6 +52,8 @@ internal sealed class OutboundPump(IConnectionObserver observer, string observer
     private readonly long _epoch = Random.Shared.NextInt64();
     private long _sequence;
     private Task _loop = Task.CompletedTask;
+    private long _deliveredWatermark;
+    private bool _held;
 
     /// <summary>The socket's observer reference.</summary>
     public IConnectionObserver Observer => observer;
@@ -48,6 +63,10 @@ internal sealed class OutboundPump(IConnectionObserver observer, string observer
 
     /// <summary>Batches dropped after their retries ran out.</summary>
     public long DroppedBatches { get; private set; }
+
+    /// <summary>The inbound number up to which the output has reached the gateway, given the session's
+    /// <paramref name="consumed"/> number now.</summary>
+    public long SafeThrough(long consumed) => !_running && _pending.Count == 0 && _close is null ? consumed : Math.Min(consumed, _deliveredWatermark);
 
     /// <summary>Completes when everything queued so far has been delivered or dropped.</summary>
     public Task Drained => _loop;
@@ -77,9 +96,22 @@ internal sealed class OutboundPump(IConnectionObserver observer, string observer
         Kick();
     }
 
+    /// <summary>Cut no batch until <see cref="Release"/> (the session is applying an inbound delivery).</summary>
+    public void Hold() => _held = true;
+
+    /// <summary>Ends a <see cref="Hold"/>; what was queued meanwhile leaves now.</summary>
+    public void Release()
+    {
+        _held = false;
+        if (_pending.Count > 0 || _close is not null)
+        {
+            Kick();
+        }
+    }
+
     private void Kick()
     {
-        if (!_running)
+        if (!_running && !_held)
         {
             _running = true;
             _loop = RunAsync();
@@ -90,13 +122,15 @@ internal sealed class OutboundPump(IConnectionObserver observer, string observer
     {
         try
         {
-            while (_pending.Count > 0 || _close is not null)
+            while (!_held && (_pending.Count > 0 || _close is not null))
             {
                 var frames = _pending;
                 _pending = [];
                 var close = _close;
                 _close = null;
-                await DeliverAsync(new OutboundBatch(_epoch, ++_sequence, frames, close));
+                var watermark = consumedThrough();
+                await DeliverAsync(new OutboundBatch(_epoch, ++_sequence, frames, close, watermark));
+                _deliveredWatermark = watermark;
             }
         }
         finally

@@ -33,4 +33,8 @@ internal sealed class FakeCallSession : ICallSession
     }
 
     public void Clear() => Sent.Add(new OutboundFrame(OutboundKind.Clear, null, null));
+
+    public int Consumed { get; private set; }
+
+    public void MarkConsumed() => Consumed++;
 }

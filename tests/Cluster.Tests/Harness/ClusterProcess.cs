@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 
 namespace Switchboard.Cluster.Tests.Harness;
 
@@ -23,16 +24,19 @@ internal sealed class ClusterProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly List<string> _notable = [];
+    private readonly List<ConnectionEvent> _connectionEvents = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private StreamWriter? _file;
     private long _lines;
     private int? _exitCodeAfterDispose;
     private bool _disposed;
 
-    private ClusterProcess(ProcessKind kind, string name, int port, Process process)
+    private ClusterProcess(ProcessKind kind, string name, int port, int clientPort, Process process)
     {
         Kind = kind;
         Name = name;
         Port = port;
+        ClientPort = clientPort;
         _process = process;
         Pid = process.Id;
     }
@@ -43,8 +47,11 @@ internal sealed class ClusterProcess : IAsyncDisposable
     /// <summary>The name given to the process (<c>Silo__SiloName</c> for a silo).</summary>
     public string Name { get; }
 
-    /// <summary>The silo's TCP port, or the gateway's HTTP port.</summary>
+    /// <summary>The silo's TCP port (<c>Silo__Port</c>, the membership row's <c>port</c>), or the gateway's HTTP port.</summary>
     public int Port { get; }
+
+    /// <summary>A silo's client port (<c>Silo__GatewayPort</c>, the row's <c>proxyport</c>); 0 for a gateway.</summary>
+    public int ClientPort { get; }
 
     /// <summary>The host's process id.</summary>
     public int Pid { get; }
@@ -61,8 +68,12 @@ internal sealed class ClusterProcess : IAsyncDisposable
     /// <summary>The gateway's HTTP base address.</summary>
     public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
 
-    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> with <paramref name="environment"/> added to this process's environment.</summary>
-    public static ClusterProcess Start(ProcessKind kind, string name, int port, string dll, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The file every line of the process's output is written to (the tail only keeps the last lines).</summary>
+    public string? LogFile { get; private set; }
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> with <paramref name="environment"/> added to this process's
+    /// environment; every output line also goes to a file in <paramref name="logDirectory"/>.</summary>
+    public static ClusterProcess Start(ProcessKind kind, string name, int port, int clientPort, string dll, IReadOnlyDictionary<string, string> environment, string logDirectory)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -84,7 +95,10 @@ internal sealed class ClusterProcess : IAsyncDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {kind} {name}: dotnet {dll}.");
         s_live[process.Id] = process;
-        var started = new ClusterProcess(kind, name, port, process);
+        var started = new ClusterProcess(kind, name, port, clientPort, process);
+        Directory.CreateDirectory(logDirectory);
+        started.LogFile = Path.Combine(logDirectory, string.Create(CultureInfo.InvariantCulture, $"{name}-{process.Id}.log"));
+        started._file = new StreamWriter(started.LogFile, append: false) { AutoFlush = false };
         process.OutputDataReceived += (_, e) => started.Keep("out", e.Data);
         process.ErrorDataReceived += (_, e) => started.Keep("err", e.Data);
         process.BeginOutputReadLine();
@@ -139,8 +153,18 @@ internal sealed class ClusterProcess : IAsyncDisposable
         {
             var state = HasExited ? $"exited with {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}" : "running";
             var nl = Environment.NewLine;
-            return $"===== {this}, {state}: first {_notable.Count} warnings/errors =====" + nl + string.Join(nl, _notable) + nl
+            return $"===== {this}, {state}: all output in {LogFile} =====" + nl
+                + $"===== {this}: first {_notable.Count} warnings/errors =====" + nl + string.Join(nl, _notable) + nl
                 + $"===== {this}: last {_tail.Count} of {_lines} lines =====" + nl + string.Join(nl, _tail);
+        }
+    }
+
+    /// <summary>The log lines so far that name a connection (see <see cref="ConnectionEvent"/>), in the order read.</summary>
+    public IReadOnlyList<ConnectionEvent> ConnectionEvents()
+    {
+        lock (_tail)
+        {
+            return [.. _connectionEvents];
         }
     }
 
@@ -167,6 +191,12 @@ internal sealed class ClusterProcess : IAsyncDisposable
         }
 
         s_live.TryRemove(new KeyValuePair<int, Process>(Pid, _process));
+        lock (_tail)
+        {
+            _file?.Dispose();
+            _file = null;
+        }
+
         _exitCodeAfterDispose = _process.HasExited ? _process.ExitCode : null;
         _disposed = true;
         _process.Dispose();
@@ -197,7 +227,9 @@ internal sealed class ClusterProcess : IAsyncDisposable
             return;
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(_startedAt).TotalSeconds;
+        long now = Stopwatch.GetTimestamp();
+        var connectionEvent = stream == "out" ? ParseConnectionEvent(now, line) : null;
+        var elapsed = Stopwatch.GetElapsedTime(_startedAt, now).TotalSeconds;
         var tagged = string.Create(CultureInfo.InvariantCulture, $"+{elapsed,7:F3}s {stream} {line}");
         bool notable = stream == "err"
             || line.Contains("\"level\":\"Warning\"", StringComparison.Ordinal)
@@ -206,6 +238,12 @@ internal sealed class ClusterProcess : IAsyncDisposable
         lock (_tail)
         {
             _lines++;
+            _file?.WriteLine(tagged);
+            if (connectionEvent is not null)
+            {
+                _connectionEvents.Add(connectionEvent);
+            }
+
             if (notable && _notable.Count < NotableLines)
             {
                 _notable.Add(tagged);
@@ -216,6 +254,29 @@ internal sealed class ClusterProcess : IAsyncDisposable
             {
                 _tail.Dequeue();
             }
+        }
+    }
+
+    // The hosts log one JSON object per line (SwitchboardJsonFormatter); only lines with a non-null connectionId matter.
+    private static ConnectionEvent? ParseConnectionEvent(long receivedAt, string line)
+    {
+        if (!line.StartsWith('{') || !line.Contains("\"connectionId\":\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            return Text("connectionId") is { Length: > 0 } id
+                ? new ConnectionEvent(receivedAt, id, Text("component") ?? string.Empty, Text("event") ?? string.Empty, Text("message") ?? string.Empty)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
-using Switchboard.Runtime.Membership;
 using Switchboard.TestInfrastructure;
 using Xunit.Abstractions;
 
@@ -11,7 +9,7 @@ namespace Switchboard.Cluster.Tests.Harness;
 /// <summary>
 /// A cluster of real processes for one test: its own PostgreSQL database and cluster id, silos and gateways started
 /// from the built hosts on free loopback ports, and bounded waits that read the cluster's state where it is recorded
-/// (membership and directory tables, <c>/health</c>). Disposal kills every process that still runs (SIGKILL, even when
+/// (Orleans' membership table, the hosts' logs, <c>/health</c>). Disposal kills every process that still runs (SIGKILL, even when
 /// the test failed) and writes each process's output to the test output, so a failing test shows what the hosts did.
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
@@ -33,8 +31,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Npgsql connection string of the cluster's database (what the hosts get as <c>ConnectionStrings__Cluster</c>).</summary>
     public string ConnectionString { get; }
 
-    /// <summary>The cluster id (<c>Cluster__ClusterId</c>).</summary>
+    /// <summary>The cluster id (<c>Cluster__ClusterId</c>; the membership rows' <c>deploymentid</c>).</summary>
     public string ClusterId { get; }
+
+    /// <summary>Where each process's full output is written (<c>$TMPDIR/switchboard-cluster-tests/&lt;cluster id&gt;</c>).</summary>
+    public string LogDirectory => Path.Combine(Path.GetTempPath(), "switchboard-cluster-tests", ClusterId);
+
+    /// <summary>Every silo process started so far (running or not).</summary>
+    public IReadOnlyList<ClusterProcess> Silos => [.. _processes.Where(p => p.Kind == ProcessKind.Silo)];
 
     /// <summary>Creates a fresh database on <paramref name="postgres"/> and a unique cluster id named after <paramref name="name"/>.</summary>
     public static async Task<ProcessCluster> CreateAsync(ITestOutputHelper output, PostgresServer postgres, string name)
@@ -49,26 +53,42 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Starts a silo and waits until its membership row is Active.</summary>
-    public async Task<ClusterProcess> StartSiloAsync(string name)
+    public async Task<ClusterProcess> StartSiloAsync(string name) => (await StartSilosAsync(name).ConfigureAwait(false))[0];
+
+    /// <summary>Starts silos together (their cold starts overlap) and waits until each one's membership row is Active.</summary>
+    public async Task<IReadOnlyList<ClusterProcess>> StartSilosAsync(params string[] names)
     {
-        int port = FreePort();
-        var silo = Launch(ProcessKind.Silo, name, port, HostBinaries.SiloDll, new Dictionary<string, string>
+        ArgumentNullException.ThrowIfNull(names);
+        var silos = new List<ClusterProcess>();
+        foreach (var name in names)
         {
-            ["Silo__SiloName"] = name,
-            ["Silo__Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Silo__ListenAddress"] = "127.0.0.1",
-            ["Silo__AdvertisedAddress"] = "127.0.0.1",
-        });
-        var row = await WaitForSiloStatusAsync("silo start", silo, StartTimeout, SiloStatus.Active).ConfigureAwait(false);
-        Log($"{silo} is Active as {row.SiloAddress}");
-        return silo;
+            int port = FreePort.Next();
+            int clientPort = FreePort.Next();
+            silos.Add(Launch(ProcessKind.Silo, name, port, clientPort, HostBinaries.SiloDll, new Dictionary<string, string>
+            {
+                ["Silo__SiloName"] = name,
+                ["Silo__Port"] = port.ToString(CultureInfo.InvariantCulture),
+                ["Silo__GatewayPort"] = clientPort.ToString(CultureInfo.InvariantCulture),
+                ["Silo__DashboardPort"] = "0",
+                ["Silo__ListenAddress"] = "127.0.0.1",
+                ["Silo__AdvertisedAddress"] = "127.0.0.1",
+            }));
+        }
+
+        foreach (var silo in silos)
+        {
+            var row = await WaitForSiloStatusAsync("silo start", silo, StartTimeout, MemberStatus.Active).ConfigureAwait(false);
+            Log($"{silo} is Active as {row.SiloAddress} (client port {row.ProxyPort})");
+        }
+
+        return silos;
     }
 
     /// <summary>Starts a gateway and waits until its <c>/health</c> answers 200 (ready).</summary>
     public async Task<ClusterProcess> StartGatewayAsync(string name)
     {
-        int port = FreePort();
-        var gateway = Launch(ProcessKind.Gateway, name, port, HostBinaries.GatewayDll, new Dictionary<string, string>
+        int port = FreePort.Next();
+        var gateway = Launch(ProcessKind.Gateway, name, port, 0, HostBinaries.GatewayDll, new Dictionary<string, string>
         {
             ["Gateway__Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Gateway__BindAddress"] = "127.0.0.1",
@@ -86,18 +106,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>The membership rows of this cluster (empty while the table does not exist yet).</summary>
+    /// <summary>The rows of this cluster in Orleans' <c>orleansmembershiptable</c> (empty while the table does not exist yet).</summary>
     public async Task<IReadOnlyList<MembershipRow>> ReadMembershipAsync(CancellationToken cancellationToken = default)
     {
-        const string sql = "SELECT address, port, generation, silo_name, status FROM switchboard_membership WHERE cluster_id = @cluster ORDER BY port, generation";
-        return await QueryAsync(sql, r => new MembershipRow(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3), (SiloStatus)r.GetInt32(4)), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The <c>connection</c> rows of this cluster's grain directory (empty while the table does not exist yet).</summary>
-    public async Task<IReadOnlyList<DirectoryRow>> ReadDirectoryAsync(CancellationToken cancellationToken = default)
-    {
-        const string sql = "SELECT grain_key, silo, activation_id::text FROM switchboard_grain_directory WHERE cluster_id = @cluster AND grain_type = 'connection' ORDER BY grain_key";
-        return await QueryAsync(sql, r => new DirectoryRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? string.Empty : r.GetString(2)), cancellationToken).ConfigureAwait(false);
+        const string sql = "SELECT address, port, generation, siloname, status, proxyport FROM orleansmembershiptable WHERE deploymentid = @cluster ORDER BY port, generation";
+        return await QueryAsync(sql, r => new MembershipRow(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3), (MemberStatus)r.GetInt32(4), r.GetInt32(5)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The newest membership row of <paramref name="silo"/> (its port; the highest generation), or null.</summary>
@@ -110,10 +123,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="silo"/>'s row has one of <paramref name="statuses"/>; fails early if a silo
     /// that should become Active exits.</summary>
-    public Task<MembershipRow> WaitForSiloStatusAsync(string phase, ClusterProcess silo, TimeSpan timeout, params SiloStatus[] statuses)
+    public Task<MembershipRow> WaitForSiloStatusAsync(string phase, ClusterProcess silo, TimeSpan timeout, params MemberStatus[] statuses)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        bool expectLive = statuses.Contains(SiloStatus.Active);
+        bool expectLive = statuses.Contains(MemberStatus.Active);
         return Poll.UntilAsync(
             phase,
             silo.ToString(),
@@ -194,13 +207,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
         _http.Dispose();
     }
 
-    private ClusterProcess Launch(ProcessKind kind, string name, int port, string dll, Dictionary<string, string> environment)
+    private ClusterProcess Launch(ProcessKind kind, string name, int port, int clientPort, string dll, Dictionary<string, string> environment)
     {
         environment["Cluster__Membership"] = "Postgres";
         environment["ConnectionStrings__Cluster"] = ConnectionString;
         environment["Cluster__ClusterId"] = ClusterId;
         environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        var process = ClusterProcess.Start(kind, name, port, dll, environment);
+        var process = ClusterProcess.Start(kind, name, port, clientPort, dll, environment, LogDirectory);
         _processes.Add(process);
         Log($"started {process}");
         return process;
@@ -223,16 +236,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            // The first silo creates the schema; before that the cluster simply has no rows.
+            // The first silo applies the schema (src/Postgres); before that the cluster simply has no rows.
         }
 
         return rows;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -155,6 +155,14 @@ internal sealed class InboundDelivery(
                 }
             }
 
+            // This event is not applied yet: a flush from now on waits for the next "all applied". Without this, a
+            // signal completed before the event (the loop went idle, or everything earlier was just answered) would let
+            // stop overtake the event.
+            if (_applied.Task.IsCompleted)
+            {
+                _applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             _arrived.TrySetResult();
             if (!_running)
             {

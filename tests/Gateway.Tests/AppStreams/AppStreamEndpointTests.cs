@@ -94,14 +94,14 @@ public class AppStreamEndpointTests
             await SendAsync(client, Stop());
             await host.Grains.Recorder.WaitForAsync("Stop", Timeout);
             // As the real grain does once it has flushed its audio.
-            await host.Grains.Connection(AppGrainFactory.KeyOf("agent-7", Sid)).Observer!.Close(new CloseInstruction(1000, "stream stopped", ConnectionErrorCode.None));
+            await host.Grains.Connection(AppGrainKeys.KeyOf("agent-7", Sid)).Observer!.Deliver(new OutboundBatch(1, 1, [], new CloseInstruction(1000, "stream stopped", ConnectionErrorCode.None)));
 
             Assert.Equal(WebSocketCloseStatus.NormalClosure, await ReceiveCloseAsync(client));
             await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             await host.Grains.Recorder.WaitForAsync("DeleteObjectReference", Timeout);
-            Assert.Contains(host.Grains.Recorder.Calls, c => c.Method == "GetGrain:IConnectionGrain" && Equals(c.Argument, AppGrainFactory.KeyOf("agent-7", Sid)));
+            Assert.Contains(host.Grains.Recorder.Calls, c => c.Method == "GetGrain:IConnectionGrain" && Equals(c.Argument, AppGrainKeys.KeyOf("agent-7", Sid)));
             Assert.DoesNotContain(host.Grains.Recorder.Calls, c => c.Method == "GetGrain:IConnectionGrain" && Equals(c.Argument, Sid));
-            Assert.Single(host.Grains.Recorder.Calls, c => c.Method == "OnMedia");
+            Assert.Single(host.Grains.Recorder.Calls, c => c.Method == "Media");
             Assert.Contains(host.Logs.Entries, e => e.EventName == "AppStreamAuthenticated" && e.Message.Contains("agent-7", StringComparison.Ordinal));
         }
     }
@@ -169,7 +169,7 @@ public class AppStreamEndpointTests
             await client.ConnectAsync(AppUri(host), CancellationToken.None);
             await SendAsync(client, Start());
             await SendAsync(client, Media(2));
-            await TestWait.UntilAsync(() => host.Grains.Recorder.Calls.Any(c => c.Method == "OnMedia"), "media before expiry reached the grain");
+            await TestWait.UntilAsync(() => host.Grains.Recorder.Calls.Any(c => c.Method == "Media"), "media before expiry reached the grain");
 
             time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
             var buffer = new byte[4096];
@@ -186,7 +186,7 @@ public class AppStreamEndpointTests
             var closed = await host.Grains.Recorder.WaitForAsync("SocketClosed", Timeout);
 
             Assert.Equal(AppStreamHandler.TokenExpiredCloseStatus, Assert.IsType<SocketClosure>(closed.Argument).CloseStatus);
-            Assert.Single(host.Grains.Recorder.Calls, c => c.Method == "OnMedia");
+            Assert.Single(host.Grains.Recorder.Calls, c => c.Method == "Media");
             Assert.Contains(host.Logs.Entries, e => e.EventName == "AppTokenExpired" && e.Message.Contains(Sid, StringComparison.Ordinal) && e.Message.Contains("4401", StringComparison.Ordinal));
             Assert.Equal(1, metrics.Sum("switchboard.gateway.connections.dropped", "reason", "token_expired"));
 

@@ -7,7 +7,6 @@ using Switchboard.Gateway.Health;
 using Switchboard.Gateway.MediaStreams;
 using Switchboard.Gateway.Tests.TestDoubles;
 using Switchboard.Grains;
-using Switchboard.Runtime;
 
 namespace Switchboard.Gateway.Tests.Health;
 

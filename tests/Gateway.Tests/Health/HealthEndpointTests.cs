@@ -63,4 +63,38 @@ public class HealthEndpointTests
         Assert.Equal("gateway", node.GetProperty("role").GetString());
         Assert.Equal(reportedAt, node.GetProperty("lastReportAt").GetDateTimeOffset());
     }
+
+    [Fact]
+    public async Task Get_SnapshotWithoutSilos_NoMembership()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(doc.RootElement.TryGetProperty("membership", out _));
+    }
+
+    [Fact]
+    public async Task Get_SnapshotWithSilos_WritesTheMembershipView()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        host.Grains.Health.Snapshot = new HealthSnapshot(HealthStatus.Degraded, 1, 0, 0, 0, ["silo S10.0.0.6:11111:2 is ShuttingDown"], [], [])
+        {
+            Silos = [new SiloMembership("S10.0.0.5:11111:1", "silo-a", "Active"), new SiloMembership("S10.0.0.6:11111:2", "silo-b", "ShuttingDown")],
+            MembershipVersion = 9,
+        };
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var membership = doc.RootElement.GetProperty("membership");
+        Assert.Equal(9, membership.GetProperty("version").GetInt64());
+        Assert.Equal(
+            [("S10.0.0.5:11111:1", "silo-a", "Active"), ("S10.0.0.6:11111:2", "silo-b", "ShuttingDown")],
+            membership.GetProperty("silos").EnumerateArray().Select(s => (s.GetProperty("address").GetString(), s.GetProperty("name").GetString(), s.GetProperty("status").GetString())));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Switchboard.Gateway.MediaStreams;
 using Switchboard.Gateway.Tests.TestDoubles;
 using Switchboard.TestInfrastructure;
@@ -109,7 +110,7 @@ public class MediaStreamEndpointTests
 
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await ReceiveUntilCloseAsync(client));
         await host.Grains.Recorder.WaitForAsync("DeleteObjectReference", Timeout);
-        Assert.Equal([2L, 3L], host.Grains.Recorder.Calls.Where(c => c.Method == "OnMedia").Select(c => ((InboundMedia)c.Argument!).SequenceNumber));
+        Assert.Equal([2L, 3L], host.Grains.Recorder.Calls.Where(c => c.Method == "Media").Select(c => ((InboundMedia)c.Argument!).SequenceNumber));
         Assert.Single(host.Logs.Entries, e => e.EventName == "PreStartBufferFull");
         Assert.Contains(host.Logs.Entries, e => e.EventName == "StreamClosed" && e.Message.Contains("dropped before start 2", StringComparison.Ordinal));
     }
@@ -132,18 +133,87 @@ public class MediaStreamEndpointTests
         await host.Grains.Recorder.WaitForAsync("DeleteObjectReference", Timeout);
         var calls = host.Grains.Recorder.Calls.Where(c => !c.Method.StartsWith("GetGrain", StringComparison.Ordinal)).ToList();
         Assert.Equal(
-            ["CreateObjectReference", "Start", "OnMedia", "OnMedia", "OnMark", "OnDtmf", "Stop", "DeleteObjectReference"],
+            ["CreateObjectReference", "Start", "Media", "Media", "Mark", "Dtmf", "Stop", "DeleteObjectReference"],
             calls.Select(c => c.Method));
         var start = Assert.IsType<StreamStart>(calls[1].Argument);
         Assert.Equal("CA9f2c1e0d3b4a59687f0e1d2c3b4a5968", start.CallSid);
-        Assert.Equal([2L, 3L], calls.Where(c => c.Method == "OnMedia").Select(c => ((InboundMedia)c.Argument!).SequenceNumber));
+        Assert.Equal([2L, 3L], calls.Where(c => c.Method == "Media").Select(c => ((InboundMedia)c.Argument!).SequenceNumber));
         Assert.Equal("utt-3", ((MarkEcho)calls[4].Argument!).Name);
         Assert.Equal(912, ((StreamStop)calls[6].Argument!).SequenceNumber);
         Assert.DoesNotContain(host.Grains.Recorder.Calls, c => c.Method == "SocketClosed");
     }
 
     [Fact]
-    public async Task Observer_SendAndClose_ReachTheSocketInOrder()
+    public async Task Deliver_GrainUnreachableForTheRedeliveryTimeout_SocketClosedWith1011AndGrainToldOnceReachable()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        await using var host = await GatewayTestHost.StartAsync(
+            new() { ["Gateway:RedeliveryTimeout"] = "00:00:02" },
+            configureServices: services => services.AddSingleton<TimeProvider>(time));
+        var unreachable = true;
+        host.Grains.DeliverBehavior = _ => Volatile.Read(ref unreachable) ? Task.FromException<DeliveryAck>(new InvalidOperationException("silo unavailable")) : null;
+        using var client = await ConnectAsync(host);
+        await SendAsync(client, Start());
+        await host.Grains.Recorder.WaitForAsync("Start", Timeout);
+
+        await SendAsync(client, Media(2));
+        var closing = ReceiveUntilCloseAsync(client);
+        // Retry delays and the redelivery timeout run on fake time.
+        await TestWait.UntilAsync(
+            () =>
+            {
+                if (closing.IsCompleted)
+                {
+                    return true;
+                }
+
+                time.Advance(TimeSpan.FromMilliseconds(20));
+                return false;
+            },
+            "the socket closed after the redelivery timeout",
+            () => $"socket {client.State}, log: {string.Join(", ", host.Logs.Entries.Select(e => e.EventName))}");
+
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, await closing);
+        Assert.Equal("grain unreachable", client.CloseStatusDescription);
+        Assert.Single(host.Logs.Entries, e => e.EventName == "DeliveryAbandoned" && e.Message.Contains(Sid, StringComparison.Ordinal));
+        Volatile.Write(ref unreachable, false);
+        await client.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, null, CancellationToken.None);
+        var closed = await host.Grains.Recorder.WaitForAsync("SocketClosed", Timeout);
+        Assert.Equal(1011, Assert.IsType<SocketClosure>(closed.Argument).CloseStatus);
+        Assert.Equal("grain unreachable", ((SocketClosure)closed.Argument!).Reason);
+    }
+
+    [Fact]
+    public async Task Deliver_FailsTwiceThenRecovers_GrainSeesEachEventOnceInOrder_AndTheSessionEndsNormally()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        var failures = 2;
+        // The grain applies each batch, but the first two answers are lost: the gateway re-delivers the same numbers.
+        host.Grains.DeliverBehavior = _ => Interlocked.Decrement(ref failures) >= 0 ? Task.FromException<DeliveryAck>(new TimeoutException("answer lost")) : null;
+        using var client = await ConnectAsync(host);
+        await SendAsync(client, Start());
+        await host.Grains.Recorder.WaitForAsync("Start", Timeout);
+
+        for (var sequence = 2; sequence <= 6; sequence++)
+        {
+            await SendAsync(client, Media(sequence));
+        }
+
+        await SendAsync(client, Stop());
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await ReceiveUntilCloseAsync(client));
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await host.Grains.Recorder.WaitForAsync("DeleteObjectReference", Timeout);
+        var calls = host.Grains.Recorder.Calls.Where(c => !c.Method.StartsWith("GetGrain", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["CreateObjectReference", "Start", "Media", "Media", "Media", "Media", "Media", "Stop", "DeleteObjectReference"], calls.Select(c => c.Method));
+        Assert.Equal([2L, 3L, 4L, 5L, 6L], calls.Where(c => c.Method == "Media").Select(c => ((InboundMedia)c.Argument!).SequenceNumber));
+        Assert.True(failures < 0, "the grain's answers were never lost: the test did not exercise re-delivery");
+        Assert.Single(host.Logs.Entries, e => e.EventName == "DeliveryRetrying");
+        Assert.Single(host.Logs.Entries, e => e.EventName == "DeliveryRecovered");
+    }
+
+    [Fact]
+    public async Task Observer_BatchesAndClose_ReachTheSocketInOrder()
     {
         await using var host = await GatewayTestHost.StartAsync();
         using var client = await ConnectAsync(host);
@@ -151,10 +221,9 @@ public class MediaStreamEndpointTests
         await host.Grains.Recorder.WaitForAsync("Start", Timeout);
         var observer = host.Grains.Connection(Sid).Observer!;
 
-        await observer.Send(new OutboundFrame(OutboundKind.Media, [0xFF, 0xFE], null));
-        await observer.Send(new OutboundFrame(OutboundKind.Mark, null, "utt-1"));
-        await observer.Send(new OutboundFrame(OutboundKind.Clear, null, null));
-        await observer.Close(new CloseInstruction(1008, "duplicate stream", ConnectionErrorCode.AuthFailure));
+        await observer.Deliver(new OutboundBatch(1, 1, [new OutboundFrame(OutboundKind.Media, [0xFF, 0xFE], null)], null));
+        await observer.Deliver(new OutboundBatch(1, 2, [new OutboundFrame(OutboundKind.Mark, null, "utt-1"), new OutboundFrame(OutboundKind.Clear, null, null)], null));
+        await observer.Deliver(new OutboundBatch(1, 3, [], new CloseInstruction(1008, "duplicate stream", ConnectionErrorCode.AuthFailure)));
 
         var texts = new List<string>();
         var buffer = new byte[4096];
@@ -233,7 +302,7 @@ public class MediaStreamEndpointTests
 
         // ClientWebSocket answers PINGs only while a receive is pending.
         var pending = client.ReceiveAsync(new byte[1024], CancellationToken.None);
-        var report = await host.Grains.Recorder.WaitForAsync("ReportRoundTrip", Timeout);
+        var report = await host.Grains.RoundTrips.WaitForAsync("ReportRoundTrip", Timeout);
 
         var rtt = Assert.IsType<double>(report.Argument);
         Assert.InRange(rtt, 0.0, Timeout.TotalMilliseconds);
@@ -279,9 +348,9 @@ public class MediaStreamEndpointTests
             Assert.True(doc.RootElement.GetProperty("draining").GetBoolean());
         }
 
-        var mediaBefore = host.Grains.Recorder.Calls.Count(c => c.Method == "OnMedia");
+        var mediaBefore = host.Grains.Recorder.Calls.Count(c => c.Method == "Media");
         await SendAsync(client, Media(2));
-        await TestWait.UntilAsync(() => host.Grains.Recorder.Calls.Count(c => c.Method == "OnMedia") == mediaBefore + 1, "media during drain reached the grain");
+        await TestWait.UntilAsync(() => host.Grains.Recorder.Calls.Count(c => c.Method == "Media") == mediaBefore + 1, "media during drain reached the grain");
         Assert.False(stopping.IsCompleted, "the host must wait for the open call");
 
         await SendAsync(client, Stop());

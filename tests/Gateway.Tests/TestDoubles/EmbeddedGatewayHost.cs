@@ -6,21 +6,25 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
+using Switchboard.Gateway.Hosting;
 using Switchboard.Gateway.MediaStreams;
 using Switchboard.Grains;
 using Switchboard.Grains.Connection;
-using Switchboard.Grains.Health;
-using Switchboard.Runtime;
-using Switchboard.Runtime.Hosting;
+using Switchboard.Silo.Hosting;
 using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Gateway.Tests.TestDoubles;
 
 /// <summary>
-/// Embedded mode as <c>src/Silo</c> runs it (the real runtime, connection and health grains, the Echo application and
-/// the gateway in one process), on a real Kestrel at 127.0.0.1:0, with signatures on (the same token and public URL as
+/// Embedded mode as <c>src/Silo</c> runs it (an Orleans silo configured by <see cref="SiloConfiguration.Configure"/>:
+/// localhost clustering, in-memory checkpoints, the connection and health grains, the Echo application; and the gateway
+/// in the same process), on a real Kestrel at 127.0.0.1:0, with signatures on (the same token and public URL as
 /// <see cref="GatewayTestHost"/>), every log entry captured and the gateway's, grains' and runtime's metrics recorded.
 /// </summary>
+/// <remarks>Built like <see cref="SiloHost.Build"/> but on the slim builder and without its Serilog console logging (a
+/// test captures log entries instead): each host gets its own silo port (<see cref="FreePort"/>, tests run in parallel),
+/// its own cluster id, and no dashboard.</remarks>
 internal sealed class EmbeddedGatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -40,6 +44,9 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The silo's port (<c>Silo:Port</c>, free when the host started).</summary>
+    public int SiloPort => _app.Configuration.GetValue<int>("Silo:Port");
+
     public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}/twilio/media-stream");
 
     public IServiceProvider Services => _app.Services;
@@ -47,7 +54,7 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>Live connection-grain activations.</summary>
-    public int ConnectionActivations => _app.Services.GetRequiredService<ISiloStatistics>().GetActivationCount("connection");
+    public int ConnectionActivations => _app.Services.GetRequiredService<ConnectionInstruments>().LiveActivations;
 
     /// <summary>Sockets the gateway holds now.</summary>
     public int OpenStreams => _app.Services.GetRequiredService<MediaStreamTracker>().OpenStreams;
@@ -82,6 +89,9 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
             ["Gateway:DrainTimeout"] = "00:00:02",
             ["TWILIO_AUTH_TOKEN"] = GatewayTestHost.AuthToken,
             ["PUBLIC_URL"] = GatewayTestHost.PublicUrl,
+            ["Silo:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:DashboardPort"] = "0",
+            ["Cluster:ClusterId"] = "gateway-tests-" + Guid.NewGuid().ToString("N"),
         };
         foreach (var (key, value) in settings ?? [])
         {
@@ -93,10 +103,9 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddSwitchboardSilo(builder.Configuration);
-        builder.Services.AddSwitchboardGrains(builder.Configuration);
-        builder.Services.AddGrain<IConnectionGrain, ConnectionGrain>();
-        builder.Services.AddGrain<IHealthGrain, HealthGrain>();
+        var (cluster, connectionString) = ClusterModeOptions.Read(builder.Configuration);
+        var endpoints = SiloConfiguration.ReadEndpoints(builder.Configuration);
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration, cluster, connectionString, endpoints));
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSwitchboardGateway(builder.Configuration);
 

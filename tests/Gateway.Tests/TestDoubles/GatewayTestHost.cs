@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Gateway.Edge;
-using Switchboard.Runtime;
 
 namespace Switchboard.Gateway.Tests.TestDoubles;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Switchboard.TestInfrastructure;
 using Xunit.Abstractions;
 
@@ -40,7 +39,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             throw new InvalidOperationException($"This test launches the built host {dll}, which does not exist. Build first: `dotnet build Orleans.sln -c {configuration}`.");
         }
 
-        var port = FreePort();
+        var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -51,6 +50,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.Environment["Gateway__Port"] = port.ToString(CultureInfo.InvariantCulture);
         info.Environment["Gateway__BindAddress"] = "127.0.0.1";
+        // Orleans' silo port cannot be 0 and its default (11111) may be taken by another test's silo; no dashboard.
+        info.Environment["Silo__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        info.Environment["Silo__DashboardPort"] = "0";
         info.Environment["TWILIO_AUTH_TOKEN"] = GatewayTestHost.AuthToken;
         info.Environment["PUBLIC_URL"] = GatewayTestHost.PublicUrl;
         info.Environment["Logging__MinimumLevel"] = "Warning";
@@ -132,13 +134,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _process.WaitForExitAsync(exit.Token);
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Keep(string? line)

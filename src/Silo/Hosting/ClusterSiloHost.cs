@@ -70,10 +70,30 @@ internal static class ClusterSiloHost
         }
         catch (Exception ex) when (AddressInUse.Is(ex))
         {
-            SiloLog.PortInUse(log, 0, "Silo:Port, Silo:GatewayPort or Silo:DashboardPort", "Silo__Port, Silo__GatewayPort, Silo__DashboardPort");
-            await Console.Error.WriteLineAsync(
-                "Switchboard silo cannot start: a port is already in use. Set Silo:Port, Silo:GatewayPort and Silo:DashboardPort (Silo__Port...) to free ports.")
-                .ConfigureAwait(false);
+            await SiloHost.StopQuietlyAsync(app).ConfigureAwait(false);
+            var endpoints = SiloConfiguration.ReadEndpoints(app.Configuration);
+            var listen = System.Net.IPAddress.TryParse(endpoints.ListenAddress, out var address) ? address : System.Net.IPAddress.Any;
+            var taken = PortConflict.FindTaken(
+            [
+                new PortBinding("Silo:Port", listen, endpoints.Port),
+                new PortBinding("Silo:GatewayPort", listen, endpoints.GatewayPort),
+                new PortBinding("Silo:DashboardPort", listen, endpoints.DashboardPort),
+            ]);
+            if (taken is { } conflict)
+            {
+                SiloLog.PortInUse(log, conflict.Port, conflict.Key, conflict.EnvironmentVariable);
+                await Console.Error.WriteLineAsync(
+                    $"Switchboard silo cannot start: port {conflict.Port} is already in use. Set {conflict.Key} (environment variable {conflict.EnvironmentVariable}) to a free port.")
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                SiloLog.PortInUse(log, 0, "Silo:Port, Silo:GatewayPort or Silo:DashboardPort", "Silo__Port, Silo__GatewayPort, Silo__DashboardPort");
+                await Console.Error.WriteLineAsync(
+                    "Switchboard silo cannot start: a port is already in use. Set Silo:Port, Silo:GatewayPort and Silo:DashboardPort (Silo__Port...) to free ports.")
+                    .ConfigureAwait(false);
+            }
+
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }

@@ -69,7 +69,10 @@ internal static class SiloConfiguration
         silo.Services.AddHostedService<ThreadPoolDelayMonitor>();
     }
 
-    /// <summary>Maps the dashboard on its own port, behind Basic authentication when credentials are set.</summary>
+    /// <summary>Maps the dashboard, behind Basic authentication when credentials are set. Which port serves it is
+    /// <see cref="UseDashboardPortSeparation"/>'s business: not <c>RequireHost</c>, which matches the request's Host
+    /// header, so a dashboard published under another port (docker-compose maps 8090 to the container's 8080) answered
+    /// 404, and a client that wrote <c>Host: x:8080</c> got the dashboard from the gateway's public port.</summary>
     public static void MapDashboard(WebApplication app, SiloEndpointOptions endpoints, DashboardCredentials credentials)
     {
         if (endpoints.DashboardPort <= 0)
@@ -77,11 +80,39 @@ internal static class SiloConfiguration
             return;
         }
 
-        var dashboard = app.MapOrleansDashboard().RequireHost($"*:{endpoints.DashboardPort}");
+        var dashboard = app.MapOrleansDashboard().WithMetadata(DashboardEndpointMetadata.Instance);
         if (credentials.IsSet)
         {
             dashboard.AddEndpointFilter(new DashboardAuthenticationFilter(credentials));
         }
+    }
+
+    /// <summary>
+    /// For a host that serves the gateway and the dashboard (embedded mode): the dashboard's endpoints answer only on
+    /// the port the connection came in on being <c>Silo:DashboardPort</c>, and every other endpoint (the gateway's
+    /// webhook, media streams, /health) only on the other ports; the wrong port gets 404 as if the route did not exist.
+    /// Decided by the connection's local port, which a client cannot change. Runs after routing (WebApplication routes
+    /// first), before the gateway's middleware, so a refused request costs no upgrade admission.
+    /// </summary>
+    public static void UseDashboardPortSeparation(WebApplication app, SiloEndpointOptions endpoints)
+    {
+        if (endpoints.DashboardPort <= 0)
+        {
+            return;
+        }
+
+        app.Use((context, next) =>
+        {
+            var endpoint = context.GetEndpoint();
+            var isDashboard = endpoint?.Metadata.GetMetadata<DashboardEndpointMetadata>() is not null;
+            if (endpoint is null || isDashboard == (context.Connection.LocalPort == endpoints.DashboardPort))
+            {
+                return next(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>Reads the <c>Silo</c> section.</summary>

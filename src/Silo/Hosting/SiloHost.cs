@@ -51,6 +51,7 @@ internal static class SiloHost
         builder.Services.AddSwitchboardGateway(builder.Configuration);
 
         var app = builder.Build();
+        SiloConfiguration.UseDashboardPortSeparation(app, endpoints);
         app.UseSwitchboardGateway();
         app.MapSwitchboardGateway();
         SiloConfiguration.MapDashboard(app, endpoints, credentials);
@@ -85,11 +86,31 @@ internal static class SiloHost
         }
         catch (Exception ex) when (AddressInUse.Is(ex))
         {
-            var port = app.Configuration.GetValue("Gateway:Port", EmbeddedDefaults.GatewayPort);
-            SiloLog.PortInUse(log, port, "Gateway:Port", "Gateway__Port");
-            await Console.Error.WriteLineAsync(
-                $"Switchboard cannot start: port {port} is already in use. Set Gateway:Port (environment variable Gateway__Port) to a free port.")
-                .ConfigureAwait(false);
+            // The gateway's port, the silo's or the dashboard's: the one still taken once this host has let go of its own.
+            await StopQuietlyAsync(app).ConfigureAwait(false);
+            var bindAddress = IPAddress.Parse(app.Configuration.GetValue("Gateway:BindAddress", EmbeddedDefaults.BindAddress)!);
+            var endpoints = SiloConfiguration.ReadEndpoints(app.Configuration);
+            var taken = PortConflict.FindTaken(
+            [
+                new PortBinding("Gateway:Port", bindAddress, app.Configuration.GetValue("Gateway:Port", EmbeddedDefaults.GatewayPort)),
+                new PortBinding("Silo:Port", IPAddress.Loopback, endpoints.Port),
+                new PortBinding("Silo:DashboardPort", bindAddress, endpoints.DashboardPort),
+            ]);
+            if (taken is { } conflict)
+            {
+                SiloLog.PortInUse(log, conflict.Port, conflict.Key, conflict.EnvironmentVariable);
+                await Console.Error.WriteLineAsync(
+                    $"Switchboard cannot start: port {conflict.Port} is already in use. Set {conflict.Key} (environment variable {conflict.EnvironmentVariable}) to a free port.")
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                SiloLog.PortInUse(log, 0, "Gateway:Port, Silo:Port or Silo:DashboardPort", "Gateway__Port, Silo__Port, Silo__DashboardPort");
+                await Console.Error.WriteLineAsync(
+                    "Switchboard cannot start: a port is already in use. Set Gateway:Port, Silo:Port and Silo:DashboardPort (Gateway__Port...) to free ports.")
+                    .ConfigureAwait(false);
+            }
+
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
@@ -109,5 +130,18 @@ internal static class SiloHost
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Stops what a failed start had started (the silo binds its port before Kestrel binds its own).</summary>
+    internal static async Task StopQuietlyAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Stopping after a failed start: what went wrong is already being reported.
+        }
     }
 }

@@ -1,53 +1,32 @@
-using Microsoft.Extensions.Configuration;
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Switchboard.Silo.Hosting;
+using Switchboard.TestInfrastructure;
 using Switchboard.TwilioSim;
 
 namespace Switchboard.Silo.Tests.Hosting;
 
 /// <summary>
 /// End-to-end tests of embedded mode over real loopback sockets: the host built exactly as the run command
-/// builds it, Twilio calls from the simulator, and /health read over HTTP.
+/// builds it, Twilio calls from the simulator, and /health read over HTTP. Start-up failures through the run command
+/// are in <see cref="SiloHostStartupTests"/>.
 /// </summary>
 public sealed class EmbeddedModeTests
 {
     [Fact]
-    public async Task Start_PortAlreadyTaken_ExitsWithMessageNamingPortAndKey()
-    {
-        using var occupant = new TcpListener(IPAddress.Loopback, 0);
-        occupant.Start();
-        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
-        var error = new StringWriter();
-        var originalError = Console.Error;
-        Console.SetError(error);
-        int exitCode;
-        try
-        {
-            exitCode = await SiloHost.RunAsync([$"--Gateway:Port={port}", "--Gateway:BindAddress=127.0.0.1", "--Logging:MinimumLevel=Fatal"]);
-        }
-        finally
-        {
-            Console.SetError(originalError);
-        }
-
-        Assert.Equal(1, exitCode);
-        Assert.Contains($"port {port} is already in use", error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Gateway:Port", error.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Start_ProductionWithoutTwilioVariables_RefusesNamingEachMissingVariable()
     {
         var app = SiloHost.Build(
-            ["--environment", "Production"],
+            ["--environment", "Production", "--Logging:MinimumLevel=Fatal"],
             builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Gateway:Port"] = "0",
                 ["Gateway:BindAddress"] = "127.0.0.1",
-                ["Logging:MinimumLevel"] = "Fatal",
+                ["Silo:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Silo:DashboardPort"] = "0",
                 ["TWILIO_ACCOUNT_SID"] = null,
                 ["TWILIO_AUTH_TOKEN"] = null,
                 ["PUBLIC_URL"] = null,
@@ -103,6 +82,50 @@ public sealed class EmbeddedModeTests
     }
 
     [Fact]
+    public async Task Health_EmbeddedSiloRunning_ShowsMembershipWithOneActiveSilo()
+    {
+        await using var silo = await EmbeddedSilo.StartAsync(new Dictionary<string, string?> { ["Silo:SiloName"] = "embedded-test" });
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var health = await WaitForHealthAsync(http, h => h.Status == "healthy", timeout.Token);
+
+        var membership = health.Body.TryGetProperty("membership", out var m)
+            ? m
+            : throw new Xunit.Sdk.XunitException($"/health has no membership: {health.Body}");
+        Assert.True(membership.GetProperty("version").GetInt64() > 0, $"membership version: {membership}");
+        var silos = membership.GetProperty("silos").EnumerateArray().ToArray();
+        var only = Assert.Single(silos);
+        Assert.Equal("Active", only.GetProperty("status").GetString());
+        Assert.Equal("embedded-test", only.GetProperty("name").GetString());
+        Assert.Contains($"127.0.0.1:{silo.SiloPort}", only.GetProperty("address").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_OneSimulatedTwilioCall_EveryByteEchoedInOrderNothingLost()
+    {
+        await using var silo = await EmbeddedSilo.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var options = new SimulatorOptions { Url = silo.MediaStreamUrl, Calls = 1, Duration = TimeSpan.FromSeconds(3), Drain = TimeSpan.FromSeconds(3) };
+
+        var summary = await Simulator.RunAsync(options, timeout.Token);
+
+        Assert.True(summary.ExitCode == 0, summary.ToText());
+        var call = Assert.Single(summary.CallResults);
+        Assert.True(call.WasConnected, call.ToString());
+        // Every 20 ms frame of the 3 s was sent, 160 bytes each.
+        Assert.Equal(options.FramesPerCall, call.MediaSent);
+        Assert.Equal(options.FramesPerCall * 160L, call.BytesSent);
+        // The simulator compares the n-th echoed byte with the n-th sent one: reordering counts as mismatched.
+        Assert.Equal(0, call.Mismatched);
+        Assert.Equal(0, call.Lost);
+        Assert.Equal(call.BytesSent, call.BytesEchoed);
+        Assert.False(call.ServerClosed, "the server closed the call: " + call);
+        Assert.Empty(call.Errors);
+    }
+
+    [Fact]
     public async Task Health_EmbeddedSiloRunning_ReportsHealthyWithGatewayAndSilo()
     {
         await using var silo = await EmbeddedSilo.StartAsync();
@@ -118,7 +141,7 @@ public sealed class EmbeddedModeTests
 
     private static async Task<HealthReading> WaitForHealthAsync(HttpClient http, Func<HealthReading, bool> condition, CancellationToken cancellationToken)
     {
-        HealthReading last = new(HttpStatusCode.ServiceUnavailable, "none", -1, -1);
+        HealthReading last = new(HttpStatusCode.ServiceUnavailable, "none", -1, -1, default);
         while (!cancellationToken.IsCancellationRequested)
         {
             last = await ReadHealthAsync(http, cancellationToken);
@@ -142,8 +165,9 @@ public sealed class EmbeddedModeTests
             response.StatusCode,
             root.GetProperty("status").GetString() ?? "missing",
             root.GetProperty("connections").GetInt32(),
-            root.GetProperty("uptime").GetDouble());
+            root.GetProperty("uptime").GetDouble(),
+            root.Clone());
     }
 
-    private sealed record HealthReading(HttpStatusCode StatusCode, string Status, int Connections, double Uptime);
+    private sealed record HealthReading(HttpStatusCode StatusCode, string Status, int Connections, double Uptime, JsonElement Body);
 }

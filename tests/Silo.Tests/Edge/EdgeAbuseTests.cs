@@ -20,6 +20,7 @@ namespace Switchboard.Silo.Tests.Edge;
 /// streams on the same gateway, and asserts the abuse is refused as documented (status, log event, counter) and the
 /// call loses nothing and keeps its normal echo round trip.
 /// </summary>
+[Collection(EdgeCollection.Name)]
 public sealed class EdgeAbuseTests
 {
     private static readonly TimeSpan CallDuration = TimeSpan.FromSeconds(4);

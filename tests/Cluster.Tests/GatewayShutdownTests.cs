@@ -61,6 +61,7 @@ public sealed class GatewayShutdownTests(ITestOutputHelper output)
             + $"new stream refused {newStreamRefused}; held calls exit {summary.ExitCode} (lost {summary.Lost}, closes {summary.ServerCloses}, completed "
             + $"{summary.CallResults.Count(c => c.State == CallState.Completed)}/{Calls}); gateway exit {exitCode?.ToString() ?? "none"} after {exitedAfter.TotalMilliseconds:F0} ms");
 
+        cluster.AssertNoUnexpectedExit();
         Assert.True(drainingWhileHolding,
             $"[drain] {gatewayA}: expected /health 503 or status draining within {NotReadyBound.TotalSeconds} s of SIGTERM while it still holds the calls; actual: {notReady.Value}");
         Assert.True(newStreamRefused, $"[drain] {gatewayA}: expected a new stream to be refused while draining; actual:{Environment.NewLine}{refused.ToText()}");

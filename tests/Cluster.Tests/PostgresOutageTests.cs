@@ -76,6 +76,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             + $"healthy again after {(healthy.Satisfied ? $"{healthy.Elapsed.TotalMilliseconds:F0} ms" : "never")}; "
             + $"members after: {string.Join(", ", membersAfter)}; at the end: {string.Join(", ", membersAtEnd)}");
 
+        cluster.AssertNoUnexpectedExit();
         Assert.All(summary.CallResults, c => Assert.True(c.LongestEchoGap <= GapTarget,
             $"[outage] {c}: expected no echo gap over {GapTarget.TotalSeconds} s while PostgreSQL was down"));
         Assert.True(summary.Lost == 0 && summary.Mismatched == 0 && summary.ServerCloses == 0 && summary.ExitCode == 0,

@@ -113,6 +113,7 @@ public sealed class SiloFailoverTests(ITestOutputHelper output)
             + $"survivor calls {unaffected.Count}: restarted {survivorsRestarted}, lost {unaffectedResults.Sum(c => c.Lost)}, longest gap {Ms(survivorGap)}; "
             + $"longest gap {summary.LongestEchoGapMs:F0} ms; health conserved {conserved.Satisfied}");
 
+        cluster.AssertNoUnexpectedExit();
         Assert.True(dead.Satisfied && deadAfter <= DeadBound,
             $"[failure detection] {victim}: expected its row Dead within {DeadBound.TotalSeconds} s of SIGKILL (sanity bound; target 2 s); actual: "
             + (dead.Satisfied ? $"Dead after {Ms(deadAfter)}" : $"{dead.Value?.ToString() ?? "no row"} after 30 s"));

@@ -47,6 +47,7 @@ public sealed class SiloScaleOutTests(ITestOutputHelper output)
             + $"(lost {firstSummary.Lost}, closes {firstSummary.ServerCloses}, longest gap {firstSummary.LongestEchoGapMs:F0} ms, restarted {firstRestarted.Count}); "
             + $"second run exit {secondSummary.ExitCode} (longest gap {secondSummary.LongestEchoGapMs:F0} ms)");
 
+        cluster.AssertNoUnexpectedExit();
         Assert.True(onNewSilo > 0,
             $"[placement] expected some of the {Calls} calls started after silo2 joined on silo2 ({silo2}); actual: {Placement.Describe(secondPlacement!)}");
         Assert.True(firstRestarted.Count == 0, $"[scale-out] the calls running while silo2 joined: expected none restarted; actual: {string.Join(", ", firstRestarted)}");

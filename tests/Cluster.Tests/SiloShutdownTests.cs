@@ -51,6 +51,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
             + $"server closes {summary.ServerCloses}; lost {summary.Lost}; mismatched {summary.Mismatched}; "
             + $"longest gap {summary.LongestEchoGapMs:F0} ms ({worst.StreamSid}{(held.Contains(worst.StreamSid) ? ", handed off" : string.Empty)})");
 
+        cluster.AssertNoUnexpectedExit();
         Assert.True(exitCode == 0, $"[graceful stop] {victim}: expected exit code 0 within {ExitBound.TotalSeconds} s of SIGTERM; actual: {exitCode?.ToString() ?? "still running"}");
         Assert.True(finalRow.Satisfied, $"[graceful stop] {victim}: expected its row ShuttingDown or Dead; actual: {finalRow.Value?.ToString() ?? finalRow.Error?.Message ?? "no row"}");
         Assert.True(summary.ServerCloses == 0, $"[hand-off] expected no Twilio socket closed by the server; actual {summary.ServerCloses}: {string.Join(" | ", summary.Errors)}");

@@ -27,6 +27,8 @@ internal sealed class ClusterProcess : IAsyncDisposable
     private readonly List<ConnectionEvent> _connectionEvents = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private StreamWriter? _file;
+    private volatile bool _stopRequested;
+    private long _exitedAt;
     private long _lines;
     private int? _exitCodeAfterDispose;
     private bool _disposed;
@@ -68,6 +70,12 @@ internal sealed class ClusterProcess : IAsyncDisposable
     /// <summary>The gateway's HTTP base address.</summary>
     public Uri BaseAddress => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/"));
 
+    /// <summary>The process exited although the test never stopped it (no <see cref="Kill"/>, <see cref="SigtermAsync"/>
+    /// or disposal before): a crash, or a signal from outside the test. Null while running or after a requested stop.</summary>
+    public string? UnexpectedExit => !_stopRequested && Interlocked.Read(ref _exitedAt) is var at and not 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{this} exited with {(_process.HasExited ? _process.ExitCode : -1)} at +{Stopwatch.GetElapsedTime(_startedAt, at).TotalSeconds:F3}s of its life without the test stopping it")
+        : null;
+
     /// <summary>The file every line of the process's output is written to (the tail only keeps the last lines).</summary>
     public string? LogFile { get; private set; }
 
@@ -93,12 +101,23 @@ internal sealed class ClusterProcess : IAsyncDisposable
             AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {kind} {name}: dotnet {dll}.");
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {kind} {name}: dotnet {dll}.");
+        }
+
         s_live[process.Id] = process;
         var started = new ClusterProcess(kind, name, port, clientPort, process);
         Directory.CreateDirectory(logDirectory);
         started.LogFile = Path.Combine(logDirectory, string.Create(CultureInfo.InvariantCulture, $"{name}-{process.Id}.log"));
         started._file = new StreamWriter(started.LogFile, append: false) { AutoFlush = false };
+        process.Exited += (_, _) => Interlocked.CompareExchange(ref started._exitedAt, Stopwatch.GetTimestamp(), 0);
+        if (process.HasExited)
+        {
+            Interlocked.CompareExchange(ref started._exitedAt, Stopwatch.GetTimestamp(), 0);
+        }
+
         process.OutputDataReceived += (_, e) => started.Keep("out", e.Data);
         process.ErrorDataReceived += (_, e) => started.Keep("err", e.Data);
         process.BeginOutputReadLine();
@@ -109,6 +128,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process dies at once, without running any shutdown code.</summary>
     public void Kill()
     {
+        _stopRequested = true;
         if (!_process.HasExited)
         {
             _process.Kill();
@@ -118,6 +138,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
     /// <summary>SIGTERM: asks the host to shut down gracefully (returns once the signal is sent).</summary>
     public async Task SigtermAsync()
     {
+        _stopRequested = true;
         // Process.Kill only sends SIGKILL; /bin/kill is the portable way to send SIGTERM without unsafe P/Invoke.
         var info = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
         info.ArgumentList.Add("-TERM");
@@ -176,6 +197,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
             return;
         }
 
+        _stopRequested = true;
         try
         {
             if (!_process.HasExited)

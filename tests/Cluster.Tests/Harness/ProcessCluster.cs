@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Npgsql;
 using Switchboard.TestInfrastructure;
+using Xunit;
 using Xunit.Abstractions;
 
 namespace Switchboard.Cluster.Tests.Harness;
@@ -99,7 +100,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
             h => h.StatusCode == HttpStatusCode.OK || gateway.HasExited, StartTimeout).ConfigureAwait(false);
         if (gateway.HasExited)
         {
-            throw new InvalidOperationException($"[gateway start] {gateway} exited with {gateway.ExitCode} before it was ready.");
+            throw new InvalidOperationException($"[gateway start] {gateway} exited with {gateway.ExitCode} before it was ready"
+                + (gateway.ExitCode == 0 ? " (exit code 0: it was asked to stop, by a signal from outside the test)." : "."));
         }
 
         Log($"{gateway} is ready: {ready}");
@@ -161,6 +163,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Fails when a process of the cluster exited without the test stopping it: a crash, or a signal sent
+    /// from outside the test (this machine is shared; a broad <c>pkill -f Switchboard.Silo.dll</c> elsewhere reaches
+    /// these hosts too). Called before a test's own assertions, so such a run names the cause instead of its effects.</summary>
+    public void AssertNoUnexpectedExit()
+    {
+        var exits = _processes.Select(p => p.UnexpectedExit).OfType<string>().ToList();
+        Assert.True(exits.Count == 0, "[processes] expected every host to run until the test stopped it; actual: " + string.Join("; ", exits));
+    }
+
     /// <summary>Writes a timestamped line to the test output.</summary>
     public void Log(string line)
     {
@@ -177,6 +188,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        foreach (var exit in _processes.Select(p => p.UnexpectedExit).OfType<string>())
+        {
+            Log($"UNEXPECTED EXIT: {exit}");
+        }
+
         // Kill first (all of them, before waiting on any), so no process outlives the test even if a dump fails.
         foreach (var process in _processes)
         {

@@ -92,9 +92,12 @@ public sealed class ConnectionInstrumentsTests : IDisposable
     {
         var session = await StartedAsync();
 
-        await session.StartAsync(StartMessage(), new RecordingObserver(), "gw-2", default);
+        var second = new RecordingObserver();
+        var late = new RecordingObserver();
+
+        await session.StartAsync(StartMessage(), second, second.Id, "gw-2", second.SocketId, default);
         await session.StopAsync(new StreamStop(2, "AC1", "CA1"), default);
-        await session.StartAsync(StartMessage(), new RecordingObserver(), "gw-3", default);
+        await session.StartAsync(StartMessage(), late, late.Id, "gw-3", late.SocketId, default);
 
         Assert.Equal(1, _recorder.Total("switchboard.connection.sockets.replaced"));
         Assert.Equal(1, _recorder.Total("switchboard.connection.starts.refused"));
@@ -112,7 +115,7 @@ public sealed class ConnectionInstrumentsTests : IDisposable
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {
         var session = new ConnectionSession(Sid, options ?? new ConnectionGrainOptions(), _time, _app, new ConnectionInstruments(_meters), _logger);
-        Assert.True((await session.StartAsync(StartMessage(), _observer, "gw-1", default)).Accepted);
+        Assert.True((await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default)).Accepted);
         return session;
     }
 

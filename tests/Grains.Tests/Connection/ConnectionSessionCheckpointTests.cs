@@ -15,6 +15,7 @@ public sealed class ConnectionSessionCheckpointTests
     private readonly RecordingObserver _observer = new();
     private readonly ListLogger _logger = new();
     private readonly StreamStart _start = StartMessage();
+    private readonly List<string> _resolved = [];
 
     // ---- failure cases ----
 
@@ -71,7 +72,8 @@ public sealed class ConnectionSessionCheckpointTests
 
         Assert.Empty(app.Handlers);
         Assert.Equal(ConnectionState.Disconnected, restored.State);
-        Assert.False((await restored.StartAsync(StartMessage(), new RecordingObserver(), "gw-2", default)).Accepted);
+        var late = new RecordingObserver();
+        Assert.False((await restored.StartAsync(StartMessage(), late, late.Id, "gw-2", late.SocketId, default)).Accepted);
         Assert.Equal(SessionTick.None, await restored.TickAsync(default));
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(SessionTick.RetentionElapsed, await restored.TickAsync(default));
@@ -83,14 +85,14 @@ public sealed class ConnectionSessionCheckpointTests
         var session = await StartedAsync();
         Assert.True(session.DetachObserver());
         var checkpoint = session.ToCheckpoint();
-        Assert.Null(checkpoint.Observer);
+        Assert.Null(checkpoint.ObserverId);
 
         var restored = await RestoreAsync(checkpoint, new RecordingApplication());
 
         Assert.Equal(ConnectionState.Reconnecting, restored.State);
         Assert.False(restored.SendMedia(new byte[8]).Accepted);
         var newer = new RecordingObserver();
-        var result = await restored.StartAsync(StartMessage(), newer, "gw-2", default);
+        var result = await restored.StartAsync(StartMessage(), newer, newer.Id, "gw-2", newer.SocketId, default);
         Assert.Equal("re-attached", result.Reason);
         Assert.True(restored.SendMedia(new byte[8]).Accepted);
         Assert.Single(newer.Frames);
@@ -161,7 +163,7 @@ public sealed class ConnectionSessionCheckpointTests
     {
         var session = NewSession();
         Assert.Equal(0, session.Changes);
-        await session.StartAsync(StartMessage(), _observer, "gw-1", default);
+        await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
         var afterStart = session.Changes;
         Assert.True(afterStart > 0);
 
@@ -186,12 +188,19 @@ public sealed class ConnectionSessionCheckpointTests
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {
         var session = NewSession(options);
-        Assert.True((await session.StartAsync(_start, _observer, "gw-1", default)).Accepted);
+        Assert.True((await session.StartAsync(_start, _observer, _observer.Id, "gw-1", _observer.SocketId, default)).Accepted);
         return session;
     }
 
     private Task<ConnectionSession> RestoreAsync(ConnectionCheckpoint checkpoint, ICallApplication app, ConnectionGrainOptions? options = null)
-        => ConnectionSession.RestoreAsync(Sid, checkpoint, options ?? new ConnectionGrainOptions(), _time, app, new ConnectionInstruments(new TestMeterFactory()), _logger, default);
+        => ConnectionSession.RestoreAsync(Sid, checkpoint, options ?? new ConnectionGrainOptions(), _time, app, new ConnectionInstruments(new TestMeterFactory()), _logger, ResolveObserver, default);
+
+    // Stands for the grain factory: a checkpoint names its observer by id, and only the test's observer exists.
+    private IConnectionObserver ResolveObserver(string id)
+    {
+        _resolved.Add(id);
+        return id == _observer.Id ? _observer : throw new InvalidOperationException($"no observer {id} in this test");
+    }
 
     private static StreamStart StartMessage()
         => new(Sid, "AC1", "CA1", ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string>(), 1);

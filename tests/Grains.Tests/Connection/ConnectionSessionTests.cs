@@ -24,7 +24,7 @@ public class ConnectionSessionTests
         await session.StopAsync(new StreamStop(2, "AC", "CA"), default);
         var late = new RecordingObserver();
 
-        var result = await session.StartAsync(StartMessage(), late, "gw-2", default);
+        var result = await session.StartAsync(StartMessage(), late, late.Id, "gw-2", late.SocketId, default);
 
         Assert.False(result.Accepted);
         Assert.Equal(ConnectionState.Disconnected, result.State);
@@ -41,7 +41,7 @@ public class ConnectionSessionTests
         session.SendMark("pending");
         var newer = new RecordingObserver();
 
-        var result = await session.StartAsync(StartMessage(), newer, "gw-2", default);
+        var result = await session.StartAsync(StartMessage(), newer, newer.Id, "gw-2", newer.SocketId, default);
 
         Assert.True(result.Accepted);
         Assert.Equal(ConnectionState.Connected, result.State);
@@ -65,7 +65,7 @@ public class ConnectionSessionTests
     {
         var session = await StartedAsync();
 
-        var result = await session.StartAsync(StartMessage(), _observer, "gw-1", default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
 
         Assert.True(result.Accepted);
         Assert.Equal("already attached", result.Reason);
@@ -80,7 +80,7 @@ public class ConnectionSessionTests
         _app.ThrowOnCreate = true;
         var session = NewSession();
 
-        var result = await session.StartAsync(StartMessage(), _observer, "gw-1", default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
 
         Assert.False(result.Accepted);
         Assert.Equal(ConnectionState.Failed, session.State);
@@ -93,7 +93,7 @@ public class ConnectionSessionTests
     {
         var session = NewSession();
 
-        var result = await session.StartAsync(StartMessage(), _observer, "gw-1", default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
 
         Assert.True(result.Accepted);
         Assert.Equal(ConnectionState.Connected, session.State);
@@ -115,7 +115,7 @@ public class ConnectionSessionTests
         Assert.Equal(ConnectionState.Reconnecting, session.State);
         Assert.False(session.SendMedia(new byte[8]).Accepted);
         var again = new RecordingObserver();
-        var result = await session.StartAsync(StartMessage(), again, "gw-3", default);
+        var result = await session.StartAsync(StartMessage(), again, again.Id, "gw-3", again.SocketId, default);
 
         Assert.True(result.Accepted);
         Assert.Equal(ConnectionState.Connected, session.State);
@@ -503,7 +503,7 @@ public class ConnectionSessionTests
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {
         var session = NewSession(options);
-        var result = await session.StartAsync(StartMessage(), _observer, "gw-1", default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
         Assert.True(result.Accepted);
         return session;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Switchboard.Grains.Connection;
 using Switchboard.Grains.Tests.Fakes;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Grains.Tests.Connection;
 
@@ -75,7 +76,7 @@ public sealed class OutboundPumpTests
     }
 
     [Fact]
-    public void Deliver_ObserverNeverAnswers_RetriedAfterTheAttemptTimeoutAndWrittenOnce()
+    public async Task Deliver_ObserverNeverAnswers_RetriedAfterTheAttemptTimeoutAndWrittenOnce()
     {
         var pump = NewPump();
         var hung = new TaskCompletionSource();
@@ -90,7 +91,9 @@ public sealed class OutboundPumpTests
 
         hung.SetResult();
 
-        Assert.True(pump.Drained.IsCompleted);
+        // The late answer of the abandoned first attempt and the retry's both arrive; the retry's may complete on
+        // the thread pool (Task.WaitAsync), so wait for it.
+        await TestWait.CompletesAsync(pump.Drained, "the pump once the hung observer answers both attempts");
         Assert.Equal([1L, 1], _observer.Attempts.Select(a => a.Sequence));
         Assert.Equal(A, Assert.Single(Assert.Single(_observer.Batches).Frames));
     }

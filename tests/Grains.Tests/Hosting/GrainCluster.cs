@@ -78,7 +78,8 @@ internal sealed class GrainCluster : IAsyncDisposable
             }
 
             silo.Services.UseFakeGrainTime(time);
-            silo.Services.AddLogging(logging => logging.AddProvider(logs));
+            // Debug too: some checkpoint events under test (a write still failing) are debug lines.
+            silo.Services.AddLogging(logging => logging.AddProvider(logs).AddFilter<LogCapture>("Switchboard", LogLevel.Debug));
             if (application is not null)
             {
                 silo.Services.TryAddSingleton(application);
@@ -93,7 +94,7 @@ internal sealed class GrainCluster : IAsyncDisposable
 
     /// <summary>The silo holding <paramref name="grain"/>'s live activation, or null when it has none.</summary>
     public InProcessSiloHandle? HostOf(IAddressable grain)
-        => Cluster.TryGetGrainContext(grain.GetGrainId(), out var context) ? Cluster.GetSiloForAddress(context.Address.SiloAddress) : null;
+        => Cluster.TryGetGrainContext(grain.GetGrainId(), out var context) && context.Address.SiloAddress is { } address ? Cluster.GetSiloForAddress(address) : null;
 
     /// <summary>True while <paramref name="grain"/> has a live activation on some silo.</summary>
     public bool IsActive(IAddressable grain) => Cluster.TryGetGrainContext(grain.GetGrainId(), out _);

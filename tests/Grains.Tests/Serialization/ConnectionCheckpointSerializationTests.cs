@@ -41,7 +41,7 @@ public sealed class ConnectionCheckpointSerializationTests
 
         var read = serializer.Deserialize<ConnectionCheckpointState>(serializer.Serialize(value));
 
-        AssertSameCheckpoint(value.Checkpoint, read.Checkpoint);
+        AssertSameCheckpoint(value.Checkpoint, read?.Checkpoint);
     }
 
     [Fact]
@@ -62,12 +62,13 @@ public sealed class ConnectionCheckpointSerializationTests
 
         var read = serializer.Deserialize<ConnectionCheckpointState>(serializer.SerializeToArray(value));
 
-        AssertSameCheckpoint(value.Checkpoint, read.Checkpoint);
-        Assert.Null(serializer.Deserialize<ConnectionCheckpointState>(serializer.SerializeToArray(new ConnectionCheckpointState())).Checkpoint);
+        AssertSameCheckpoint(value.Checkpoint, read?.Checkpoint);
+        Assert.Null(serializer.Deserialize<ConnectionCheckpointState>(serializer.SerializeToArray(new ConnectionCheckpointState()))?.Checkpoint);
     }
 
-    private static void AssertSameCheckpoint(ConnectionCheckpoint expected, ConnectionCheckpoint? actual)
+    private static void AssertSameCheckpoint(ConnectionCheckpoint? expected, ConnectionCheckpoint? actual)
     {
+        Assert.NotNull(expected);
         Assert.NotNull(actual);
         OrleansSerializationTests.AssertSameStart(expected.Start, actual.Start);
         Assert.Equal(expected.SequenceWindow, actual.SequenceWindow);

@@ -260,5 +260,5 @@ public sealed class OrleansSerializationTests : IDisposable
         }
     }
 
-    private T RoundTrip<T>(T value) => Serializer.Deserialize<T>(Serializer.SerializeToArray(value));
+    private T RoundTrip<T>(T value) => Serializer.Deserialize<T>(Serializer.SerializeToArray(value))!;
 }

@@ -164,6 +164,7 @@ public sealed class ConnectionGrainTests(MemoryStorageSiloFixture fixture) : ICl
 
         // The next call activates the grain again; it restores the call from the checkpoint.
         Assert.Equal(before with { BufferedOutboundMs = 0 }, await grain.GetSnapshot());
+        Assert.Equal(1, _cluster.Logs.Count(3400, grain.GetPrimaryKeyString()));
 
         // The gateway re-delivers what it had no acknowledgement for: nothing is applied twice.
         var again = new InboundBatch(observer.SocketId, [.. MediaBatch(observer.SocketId, 1, 9).Events, .. MarkBatch(observer.SocketId, 10, 11, "echo-1").Events]);
@@ -191,6 +192,22 @@ public sealed class ConnectionGrainTests(MemoryStorageSiloFixture fixture) : ICl
         _cluster.Time.Advance(new ConnectionGrainOptions().HeartbeatTimeout);
         await TestWait.UntilAsync(() => observer.Closes.Count == 1, "the heartbeat close of the restored activation", () => $"{observer.Closes.Count} closes");
         Assert.Equal(ConnectionErrorCode.ConnectionTimeout, observer.Closes[0].Error);
+    }
+
+    [Fact]
+    public async Task Deactivate_NotAHandOff_PartialEchoChunkStaysUnsentForTheGatewayToRedeliver()
+    {
+        var (grain, observer, _) = await StartedAsync();
+
+        // Two frames (320 B) stay in the echo handler's buffer: a chunk goes out at 400 B.
+        var ack = await grain.Deliver(MediaBatch(observer.SocketId, 1, 2));
+        Assert.Equal(new DeliveryAck(0, true), ack);
+
+        await _cluster.Cluster.DeactivateAsync(grain);
+
+        // Deactivation waits for the outbound drain, so a flush would be at the observer by now.
+        Assert.DoesNotContain(observer.Frames, f => f.Payload is not null);
+        Assert.Equal(0, (await StoredAsync(grain))?.DeliveredThrough);
     }
 
     [Fact]

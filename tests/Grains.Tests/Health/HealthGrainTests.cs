@@ -42,7 +42,7 @@ public sealed class HealthGrainTests
         var host = cluster.HostOf(grain) ?? throw new InvalidOperationException("the health grain has no activation after a call");
         var other = cluster.Cluster.Silos.Single(s => !s.SiloAddress.Equals(host.SiloAddress));
 
-        await cluster.Cluster.StopSiloAsync(other);
+        await cluster.StopSiloAsync(other);
 
         HealthSnapshot? after = null;
         await TestWait.UntilAsync(async () => (after = await grain.GetHealth()).Silos.Count == 1,

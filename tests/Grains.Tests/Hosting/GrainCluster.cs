@@ -99,5 +99,24 @@ internal sealed class GrainCluster : IAsyncDisposable
     /// <summary>True while <paramref name="grain"/> has a live activation on some silo.</summary>
     public bool IsActive(IAddressable grain) => Cluster.TryGetGrainContext(grain.GetGrainId(), out _);
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    /// <summary>Stops <paramref name="silo"/> gracefully while grain time passes (50 ms per poll): a deactivating
+    /// connection grain waits up to 2 s of grain time for its last outbound batch, and retries a failed one after grain-time
+    /// delays, so with the clock standing still a stop would wait for Orleans' deactivation timeout instead.</summary>
+    public Task StopSiloAsync(InProcessSiloHandle silo) => WhileTimePassesAsync(Cluster.StopSiloAsync(silo), $"silo {silo.SiloAddress} stopping");
+
+    public async ValueTask DisposeAsync() => await WhileTimePassesAsync(Cluster.DisposeAsync().AsTask(), "the test cluster shutting down");
+
+    private async Task WhileTimePassesAsync(Task operation, string what)
+    {
+        await TestWait.UntilAsync(() =>
+        {
+            if (!operation.IsCompleted)
+            {
+                Time.Advance(TimeSpan.FromMilliseconds(50));
+            }
+
+            return operation.IsCompleted;
+        }, what, timeout: TimeSpan.FromSeconds(30));
+        await operation;
+    }
 }

@@ -20,6 +20,10 @@ public sealed class ClusterModeOptions
     /// <summary><c>InMemory</c> (default, embedded mode) or <c>Postgres</c> (cluster mode).</summary>
     public MembershipKind Membership { get; set; } = MembershipKind.InMemory;
 
+    /// <summary>Cluster mode's grain directory: <c>Distributed</c> (default) or <c>Default</c> (Orleans' default one).
+    /// Silos only; embedded mode has one silo and Orleans' default directory.</summary>
+    public GrainDirectoryKind GrainDirectory { get; set; } = GrainDirectoryKind.Distributed;
+
     /// <summary>Reads the section, with the connection string, from <paramref name="configuration"/>; fails with a
     /// message naming the key when cluster mode lacks what it needs.</summary>
     public static (ClusterModeOptions Options, string? ConnectionString) Read(IConfiguration configuration)

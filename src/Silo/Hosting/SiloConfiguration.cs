@@ -12,7 +12,8 @@ namespace Switchboard.Silo.Hosting;
 /// The Orleans silo both modes run: cluster id, endpoints, membership, grain storage for connection checkpoints, the
 /// dashboard, and Switchboard's grain services. Embedded mode: localhost clustering and in-memory storage, no client
 /// port. Cluster mode: Orleans' ADO.NET clustering and storage on PostgreSQL (our own schema, <c>src/Postgres</c>),
-/// tuned failure detection (<see cref="FailureDetection"/>) and the distributed grain directory.
+/// tuned failure detection (<see cref="FailureDetection"/>) and the distributed grain directory unless
+/// <c>Cluster:GrainDirectory=Default</c>.
 /// </summary>
 /// <remarks>
 /// Why the distributed directory (experimental in 10.4.2, ORLEANSEXP003): with Orleans' default directory, a silo that
@@ -47,10 +48,13 @@ internal static class SiloConfiguration
             });
             silo.UsePostgresCluster(connectionString!, ConnectionGrain.StorageName);
             silo.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
+            if (cluster.GrainDirectory == GrainDirectoryKind.Distributed)
+            {
 #pragma warning disable ORLEANSEXP003 // Experimental in 10.4.2; chosen for the reason in the remarks above.
-            silo.AddDistributedGrainDirectory();
+                silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
-            silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = DirectoryLease);
+                silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = DirectoryLease);
+            }
         }
         else
         {

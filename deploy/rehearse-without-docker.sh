@@ -6,14 +6,15 @@
 # "silo1"/"silo2" and nginx proxies to "gateway1"/"gateway2" exactly as in the compose network.
 #
 # Differences from the containers, all forced by sharing one network namespace: every service gets its own
-# 127.0.0.x address and the ports move (silos 21111, gateways 18081, nginx 127.0.0.1:18080, postgres 55432) so
-# nothing collides with other processes on the machine; nginx connects from 127.0.0.1, so that is the gateways' known
+# 127.0.0.x address and the ports move (silos 21111, their Orleans client port 40000 and dashboard 18090, gateways
+# 18081, nginx 127.0.0.1:18080, postgres 55432) so nothing collides with other processes on the machine; nginx connects from 127.0.0.1, so that is the gateways' known
 # proxy instead of 172.28.0.10; nginx 1.22 (Debian bookworm) predates the open-source
 # `resolve` server parameter, which is stripped; the health checks run here, outside any container.
 #
-# Checks: health checks of every service; /health and a signed webhook through nginx; echo calls through nginx;
-# a gateway SIGTERM mid-call (its calls finish, new calls go to the other gateway, it exits 0 within its 40 s
-# grace); a silo SIGTERM mid-call (its grains are handed off, calls continue, it exits 0 within its 35 s grace).
+# Checks: health checks of every service; both silos Active in Orleans' membership table; each silo's Orleans
+# dashboard; /health and a signed webhook through nginx; echo calls through nginx; a gateway SIGTERM mid-call (its
+# calls finish, new calls go to the other gateway, it exits 0 within its 40 s grace); a silo SIGTERM mid-call (its
+# grains deactivate with a checkpoint and resume on the other silo, calls continue, it exits 0 within its 35 s grace).
 #
 # Needs root (unshare, mount), docker-compose, nginx, postgresql-15, python3-yaml, curl and the .NET SDK:
 #   apt-get install -y docker-compose nginx postgresql-15 curl
@@ -100,17 +101,25 @@ silo_listening() { # the silo image's health check, plus the per-address view th
 gateway_healthy() { curl -fsS -o /dev/null --max-time 5 "http://$1:18081/health"; }
 
 echo "== silos"
-start silo1 "$work/app-silo" Switchboard.Silo.dll Silo__ListenAddress=127.0.0.4 Silo__Port=21111
-start silo2 "$work/app-silo" Switchboard.Silo.dll Silo__ListenAddress=127.0.0.5 Silo__Port=21111
+silo_ports=(Silo__Port=21111 Silo__GatewayPort=40000 Silo__DashboardPort=18090)
+start silo1 "$work/app-silo" Switchboard.Silo.dll Silo__ListenAddress=127.0.0.4 "${silo_ports[@]}"
+start silo2 "$work/app-silo" Switchboard.Silo.dll Silo__ListenAddress=127.0.0.5 "${silo_ports[@]}"
 check "silo1 health check" wait_for 60 silo_listening 127.0.0.4
 check "silo2 health check" wait_for 60 silo_listening 127.0.0.5
+# Orleans' membership table (src/Postgres schema; PostgreSQL folds the names to lower case). Status 3 = Active. The
+# address column holds what Silo__AdvertisedAddress (the service name) resolved to.
+cluster_id=$(. "$work/silo1.env"; echo "$Cluster__ClusterId")
 active_silos() {
   PGPASSWORD=$password "$pg_bin/psql" -h 127.0.0.6 -p 55432 -U switchboard -d switchboard -tAc \
-    "SELECT string_agg(address || ':' || port, ',' ORDER BY address) FROM switchboard_membership WHERE status = 3" 2>/dev/null
+    "SELECT string_agg(siloname || '@' || address || ':' || port || '/' || proxyport, ',' ORDER BY siloname)
+     FROM orleansmembershiptable WHERE deploymentid = '$cluster_id' AND status = 3" 2>/dev/null
 }
-both_silos_active() { test "$(active_silos)" = "silo1:21111,silo2:21111"; }
-check "both silos Active in the membership table under their service names" wait_for 30 both_silos_active
+both_silos_active() { test "$(active_silos)" = "silo1@127.0.0.4:21111/40000,silo2@127.0.0.5:21111/40000"; }
+check "both silos Active in Orleans' membership table, at their service names' addresses" wait_for 30 both_silos_active
 echo "     (Active rows: $(active_silos))"
+dashboard_answers() { test "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$1:18090/")" = 200; }
+check "silo1 Orleans dashboard answers (Development: no credentials)" wait_for 20 dashboard_answers 127.0.0.4
+check "silo2 Orleans dashboard answers (Development: no credentials)" wait_for 20 dashboard_answers 127.0.0.5
 
 echo "== gateways"
 start gateway1 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.2 Gateway__Port=18081 Gateway__KnownProxies=127.0.0.1
@@ -184,7 +193,7 @@ check "no media-stream upgrade got a 503 from nginx (the draining gateway's 503s
 start gateway1 "$work/app-gateway" Switchboard.Gateway.dll Gateway__BindAddress=127.0.0.2 Gateway__Port=18081 Gateway__KnownProxies=127.0.0.1
 check "gateway1 healthy again after restart" wait_for 60 gateway_healthy 127.0.0.2
 
-echo "== silo1 SIGTERM mid-call (hand-off)"
+echo "== silo1 SIGTERM mid-call (checkpoint, resume on silo2)"
 sim sim-handoff 4 12 & calls=$!
 sleep 3
 t0=$(date +%s.%N); kill -TERM "$pid_silo1"
@@ -192,7 +201,7 @@ rc=0; wait "$pid_silo1" || rc=$?
 elapsed=$(python3 -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" "$t0")
 echo "     (silo1 exit code $rc after ${elapsed} s)"
 check "silo1 exits 0 within its 35 s stop_grace_period" python3 -c "import sys; sys.exit(0 if $rc == 0 and $elapsed < 35 else 1)"
-check "calls in progress survive the silo hand-off" wait "$calls"
+check "calls in progress survive the silo's shutdown" wait "$calls"
 check "cluster /health through nginx is 200 with one silo" wait_for 20 curl -fsS -o /dev/null --max-time 5 http://127.0.0.1:18080/health
 
 echo "logs: $work/logs"

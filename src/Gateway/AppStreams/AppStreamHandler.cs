@@ -86,7 +86,8 @@ internal sealed class AppStreamHandler(
         }
 
         AppStreamLog.Authenticated(_logger, remote, result.Subject, result.ValidUntil);
-        var grains = new ConnectionGrainResolver(context.RequestServices.GetRequiredService<IGrainFactory>(), streamSid => AppGrainKeys.KeyOf(result.Subject, streamSid));
+        var grains = new ConnectionGrainResolver(context.RequestServices.GetRequiredService<IGrainFactory>(), streamSid => AppGrainKeys.KeyOf(result.Subject, streamSid),
+            context.RequestServices.GetService<GatewayConnectionWatch>());
         var settings = options.Value;
         using var accepted = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {

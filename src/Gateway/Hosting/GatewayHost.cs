@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Gateway.Configuration;
 using Switchboard.Gateway.Edge;
+using Switchboard.Gateway.MediaStreams;
 using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using ClientMessagingOptions = Orleans.Configuration.ClientMessagingOptions;
 using Switchboard.Postgres;
@@ -68,7 +69,9 @@ public static class GatewayHost
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = FailureDetection.ClientResponseTimeout);
             // A dead silo's gateway leaves the list at the next refresh; the default (1 min) keeps dialling it.
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+            client.AddGatewayCountChangedHandler(services => services.GetRequiredService<GatewayConnectionWatch>().OnGatewayCountChanged);
         });
+        builder.Services.AddSingleton<GatewayConnectionWatch>();
         builder.Services.AddHostedService<ThreadPoolDelayMonitor>();
         builder.Services.AddSwitchboardGateway(builder.Configuration);
 

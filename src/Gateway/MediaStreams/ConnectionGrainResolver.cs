@@ -9,9 +9,13 @@ namespace Switchboard.Gateway.MediaStreams;
 /// </summary>
 /// <remarks>One per socket: it remembers the observer reference it created, because Orleans deletes an observer by its
 /// reference, not by the object.</remarks>
-internal sealed class ConnectionGrainResolver(IGrainFactory factory, Func<string, string>? keyOf = null)
+internal sealed class ConnectionGrainResolver(IGrainFactory factory, Func<string, string>? keyOf = null, GatewayConnectionWatch? connections = null)
 {
     private IConnectionObserver? _reference;
+
+    /// <summary>Cancelled when one of the Orleans client's silo connections closes (cluster mode; never in embedded
+    /// mode, where grains are called in process).</summary>
+    public CancellationToken ConnectionLost => connections?.ConnectionLost ?? CancellationToken.None;
 
     /// <summary>The grain of <paramref name="streamSid"/>.</summary>
     public IConnectionGrain Get(string streamSid) => factory.GetGrain<IConnectionGrain>(keyOf is null ? streamSid : keyOf(streamSid));

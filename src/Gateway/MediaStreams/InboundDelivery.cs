@@ -23,7 +23,9 @@ namespace Switchboard.Gateway.MediaStreams;
 /// <para>Batching is adaptive: with the grain answering fast, each event leaves on its own; while a call is in flight
 /// the next ones gather behind it.</para>
 /// <para>Failure: a call that fails or gets no answer within <see cref="GatewayOptions.DeliveryAttemptTimeout"/> is
-/// retried after 20, 40, 80... ms (at most 200 ms apart), logged once per outage. After
+/// retried after 20, 40, 80... ms (at most 200 ms apart), logged once per outage. A call in flight when the Orleans
+/// client loses a silo connection (<paramref name="connectionLost"/>, see <see cref="GatewayConnectionWatch"/>) is
+/// sent again at once: it may have gone through that connection and would otherwise wait out its timeout. After
 /// <see cref="GatewayOptions.RedeliveryTimeout"/> without an acknowledgement the delivery is abandoned and
 /// <see cref="Abandoned"/> completes: the session closes the socket. The queue is bounded by
 /// <see cref="GatewayOptions.MaxUndeliveredEvents"/>; beyond it the oldest event is dropped and counted (the grain then
@@ -39,7 +41,8 @@ internal sealed class InboundDelivery(
     string? remoteAddress,
     GatewayOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    Func<CancellationToken>? connectionLost = null)
 {
     /// <summary>Most events in one call (2 s of audio).</summary>
     public const int MaxBatch = 100;
@@ -223,9 +226,10 @@ internal sealed class InboundDelivery(
                 batch = new InboundBatch(socketId, _queue.Where(e => e.Delivery > sentThrough).Take(MaxBatch).ToArray());
             }
 
+            var lost = connectionLost?.Invoke() ?? CancellationToken.None;
             try
             {
-                var ack = await grain.Deliver(batch).WaitAsync(options.DeliveryAttemptTimeout, time).ConfigureAwait(false);
+                var ack = await grain.Deliver(batch).WaitAsync(options.DeliveryAttemptTimeout, time, lost).ConfigureAwait(false);
                 if (outageStart is { } began)
                 {
                     MediaStreamLog.DeliveryRecovered(logger, connectionId, remoteAddress, attempts, time.GetElapsedTime(began).TotalMilliseconds);
@@ -291,8 +295,11 @@ internal sealed class InboundDelivery(
                     return;
                 }
 
-                await Task.Delay(delay, time).ConfigureAwait(false);
-                delay = delay * 2 > s_maxRetryDelay ? s_maxRetryDelay : delay * 2;
+                if (!lost.IsCancellationRequested)
+                {
+                    await Task.Delay(delay, time).ConfigureAwait(false);
+                    delay = delay * 2 > s_maxRetryDelay ? s_maxRetryDelay : delay * 2;
+                }
             }
         }
     }

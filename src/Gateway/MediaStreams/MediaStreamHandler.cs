@@ -64,7 +64,8 @@ internal sealed class MediaStreamHandler(
         }
 
         // Resolved per request: in embedded mode the runtime may register its factory after the gateway.
-        var grains = new ConnectionGrainResolver(context.RequestServices.GetRequiredService<IGrainFactory>());
+        var grains = new ConnectionGrainResolver(
+            context.RequestServices.GetRequiredService<IGrainFactory>(), keyOf: null, context.RequestServices.GetService<GatewayConnectionWatch>());
         var settings = options.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {

@@ -310,7 +310,7 @@ internal sealed class MediaStreamSession
             return;
         }
 
-        _delivery = new InboundDelivery(grain, _socketId, _connectionId, _remoteAddress, _options, _timeProvider, _logger);
+        _delivery = new InboundDelivery(grain, _socketId, _connectionId, _remoteAddress, _options, _timeProvider, _logger, () => _grains.ConnectionLost);
         _observer.OnInboundCovered(_delivery.Covered);
         _ = _delivery.Abandoned.ContinueWith(
             static (_, state) => ((MediaStreamSession)state!).OnDeliveryAbandonedAsync(),

@@ -86,6 +86,45 @@ public sealed class InboundDeliveryTests
     }
 
     [Fact]
+    public async Task Deliver_GatewayCountRisesWhileInFlight_CallLeftToFinish()
+    {
+        var watch = new GatewayConnectionWatch();
+        var delivery = Create(lost: () => watch.ConnectionLost);
+        delivery.EnqueueMedia(Media(1));
+        var call = await _grain.NextCallAsync("first attempt");
+
+        watch.OnGatewayCountChanged(this, new GatewayCountChangedEventArgs(2, 1));
+
+        await AssertNoMoreCallsAsync("after a connection opened");
+        call.Acknowledge();
+        await TestWait.CompletesAsync(delivery.FlushAsync(), "flush after the acknowledgement");
+        Assert.Equal(0, watch.Losses);
+        Assert.Equal(0, delivery.FailedAttempts);
+    }
+
+    [Fact]
+    public async Task Deliver_ConnectionLostWhileInFlight_SentAgainAtOnceWithoutWaitingForTheTimeout()
+    {
+        var watch = new GatewayConnectionWatch();
+        var delivery = Create(lost: () => watch.ConnectionLost);
+        delivery.EnqueueMedia(Media(1));
+        delivery.EnqueueMedia(Media(2));
+        var hanging = await _grain.NextCallAsync("first attempt");
+        var before = _time.GetUtcNow();
+
+        watch.OnGatewayCountChanged(this, new GatewayCountChangedEventArgs(1, 2));
+        var retry = await _grain.NextCallAsync("retry after the connection loss, fake time standing still");
+        retry.Acknowledge();
+        await TestWait.CompletesAsync(delivery.FlushAsync(), "flush after the retry was acknowledged");
+
+        Assert.Equal(before, _time.GetUtcNow());
+        Assert.False(hanging.Answer.IsCompleted);
+        Assert.Equal(hanging.Deliveries, retry.Deliveries);
+        Assert.Equal([1L, 2L], _grain.Applied.Select(e => e.Delivery));
+        Assert.Equal(1, delivery.FailedAttempts);
+    }
+
+    [Fact]
     public async Task Deliver_NoAcknowledgementForTheRedeliveryTimeout_AbandonedAndLaterEventsIgnored()
     {
         var delivery = Create(new GatewayOptions { RedeliveryTimeout = TimeSpan.FromSeconds(2) });
@@ -331,8 +370,8 @@ public sealed class InboundDeliveryTests
         Assert.False(_grain.TryTakeCall(out var last), $"{phase}: expected no more Deliver calls, but got [{string.Join(",", last?.Deliveries ?? [])}]");
     }
 
-    private InboundDelivery Create(GatewayOptions? options = null) =>
-        new(_grain, "ws-test", Sid, "203.0.113.7", options ?? new GatewayOptions { DeliveryAttemptTimeout = TimeSpan.FromSeconds(1) }, _time, _logs.CreateLogger("test"));
+    private InboundDelivery Create(GatewayOptions? options = null, Func<CancellationToken>? lost = null) =>
+        new(_grain, "ws-test", Sid, "203.0.113.7", options ?? new GatewayOptions { DeliveryAttemptTimeout = TimeSpan.FromSeconds(1) }, _time, _logs.CreateLogger("test"), lost);
 
     /// <summary>Steps fake time (retry delays, attempt timeouts) until the next call arrives.</summary>
     private async Task<ScriptedConnectionGrain.PendingDelivery> NextCallAdvancingAsync(string phase)

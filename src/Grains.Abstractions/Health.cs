@@ -31,6 +31,8 @@ public enum HealthStatus
 /// <param name="SentAt">When the report was made.</param>
 /// <param name="Connections">Open media streams (gateway) or live connection grains (silo).</param>
 /// <param name="LatencySamplesMs">Latency samples since the previous report (milliseconds).</param>
+/// <param name="StoreError">Why the reporter's last probe of the membership store failed; null when it succeeded or the
+/// reporter does not probe it (gateways).</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("sb.NodeReport")]
@@ -40,7 +42,8 @@ public sealed record NodeReport(
     [property: Id(2)] DateTimeOffset StartedAt,
     [property: Id(3)] DateTimeOffset SentAt,
     [property: Id(4)] int Connections,
-    [property: Id(5)] double[] LatencySamplesMs);
+    [property: Id(5)] double[] LatencySamplesMs,
+    [property: Id(6)] string? StoreError = null);
 
 /// <summary>Health of one reporter as the health grain sees it.</summary>
 [GenerateSerializer]
@@ -51,7 +54,8 @@ public sealed record NodeHealth(
     [property: Id(1)] NodeRole Role,
     [property: Id(2)] int Connections,
     [property: Id(3)] DateTimeOffset LastReportAt,
-    [property: Id(4)] bool Silent);
+    [property: Id(4)] bool Silent,
+    [property: Id(5)] string? StoreError = null);
 
 /// <summary>One point of recent history.</summary>
 [GenerateSerializer]

@@ -64,7 +64,7 @@ internal sealed class HealthAggregator(HealthOptions options)
         Prune(now);
         var nodes = _nodes.Values
             .OrderBy(n => n.Report.NodeId, StringComparer.Ordinal)
-            .Select(n => new NodeHealth(n.Report.NodeId, n.Report.Role, n.Report.Connections, n.ReceivedAt, now - n.ReceivedAt >= options.ReporterSilenceLimit))
+            .Select(n => new NodeHealth(n.Report.NodeId, n.Report.Role, n.Report.Connections, n.ReceivedAt, now - n.ReceivedAt >= options.ReporterSilenceLimit, n.Report.StoreError))
             .ToList();
         var live = _nodes.Values.Where(n => now - n.ReceivedAt < options.ReporterSilenceLimit).ToList();
         var connections = live.Where(n => n.Report.Role == NodeRole.Gateway).Sum(n => Math.Max(0, n.Report.Connections));

@@ -6,7 +6,8 @@ namespace Switchboard.Grains.Health;
 /// <item><description><b>Unhealthy</b> when no gateway has reported within <see cref="HealthOptions.ReporterSilenceLimit"/>
 /// (nothing can hold a socket), or no silo has (nothing can host a grain). Both reasons are given when both hold.</description></item>
 /// <item><description><b>Degraded</b> when the p99 of the latency window exceeds <see cref="HealthOptions.LatencyThresholdMs"/>,
-/// or any known reporter (not yet expired) is silent. One reason per cause.</description></item>
+/// any known reporter (not yet expired) is silent, or a live silo's last probe of the membership store failed (calls keep
+/// flowing, but no silo can be declared dead or join, and checkpoints cannot be written). One reason per cause.</description></item>
 /// <item><description><b>Healthy</b> otherwise (no reasons).</description></item>
 /// </list>
 /// Pure: same inputs, same answer.
@@ -46,6 +47,11 @@ internal static class HealthRules
         foreach (var node in nodes.Where(n => n.Silent))
         {
             reasons.Add($"{node.Role.ToString().ToLowerInvariant()} {node.NodeId} has not reported within {limit} s");
+        }
+
+        foreach (var node in nodes.Where(n => !n.Silent && n.StoreError is not null))
+        {
+            reasons.Add($"{node.Role.ToString().ToLowerInvariant()} {node.NodeId} cannot reach the membership store: {node.StoreError}");
         }
 
         return (reasons.Count > 0 ? HealthStatus.Degraded : HealthStatus.Healthy, reasons);

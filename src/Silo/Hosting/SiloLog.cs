@@ -18,4 +18,12 @@ internal static partial class SiloLog
     [LoggerMessage(EventId = 9003, EventName = "HealthReportFailed", Level = LogLevel.Warning,
         Message = "Silo health report failed")]
     public static partial void HealthReportFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 9004, EventName = "MembershipStoreUnreachable", Level = LogLevel.Warning,
+        Message = "The membership store does not answer this silo: {Error}; calls keep flowing, membership changes and checkpoints wait for it")]
+    public static partial void MembershipStoreUnreachable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9005, EventName = "MembershipStoreReachable", Level = LogLevel.Information,
+        Message = "The membership store answers this silo again")]
+    public static partial void MembershipStoreReachable(ILogger logger);
 }

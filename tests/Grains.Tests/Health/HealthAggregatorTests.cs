@@ -150,6 +150,22 @@ public class HealthAggregatorTests
         Assert.Equal(["gw-old", "gw1", "gw2", "s1"], snapshot.Nodes.Select(n => n.NodeId));
     }
 
+    [Fact]
+    public void Report_StoreErrorThenCleanReport_DegradedThenHealthy()
+    {
+        var aggregator = new HealthAggregator(new HealthOptions());
+        aggregator.Report(Report("gw", NodeRole.Gateway), T0);
+
+        var down = aggregator.Report(Report("s1", NodeRole.Silo) with { StoreError = "timed out after 1 s" }, T0);
+        var back = aggregator.Report(Report("s1", NodeRole.Silo), T0.AddSeconds(1));
+
+        Assert.Equal(HealthStatus.Degraded, down.Status);
+        Assert.Equal(["silo s1 cannot reach the membership store: timed out after 1 s"], down.Reasons);
+        Assert.Equal("timed out after 1 s", down.Nodes.Single(n => n.NodeId == "s1").StoreError);
+        Assert.Equal(HealthStatus.Healthy, back.Status);
+        Assert.Null(back.Nodes.Single(n => n.NodeId == "s1").StoreError);
+    }
+
     private static NodeReport Report(string id, NodeRole role, int connections = 1, DateTimeOffset? startedAt = null, double[]? latency = null)
         => new(id, role, startedAt ?? T0.AddMinutes(-1), T0, connections, latency ?? []);
 }

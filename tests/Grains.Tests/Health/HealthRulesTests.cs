@@ -53,6 +53,29 @@ public class HealthRulesTests
     }
 
     [Fact]
+    public void Evaluate_LiveSiloCannotReachStore_DegradedNamingSiloAndStore()
+    {
+        var failing = Node("s2", NodeRole.Silo) with { StoreError = "NpgsqlException: connection refused" };
+
+        var (status, reasons) = HealthRules.Evaluate([Node("gw", NodeRole.Gateway), Node("s1", NodeRole.Silo), failing], 10, Options);
+
+        Assert.Equal(HealthStatus.Degraded, status);
+        Assert.Equal(["silo s2 cannot reach the membership store: NpgsqlException: connection refused"], reasons);
+    }
+
+    [Fact]
+    public void Evaluate_SilentSiloWithStoreError_OnlyItsSilenceNamed()
+    {
+        // A silent silo's last report is stale: its store error says nothing about the store now.
+        var silent = Node("s2", NodeRole.Silo, silent: true) with { StoreError = "timed out" };
+
+        var (status, reasons) = HealthRules.Evaluate([Node("gw", NodeRole.Gateway), Node("s1", NodeRole.Silo), silent], 10, Options);
+
+        Assert.Equal(HealthStatus.Degraded, status);
+        Assert.Equal(["silo s2 has not reported within 5 s"], reasons);
+    }
+
+    [Fact]
     public void Evaluate_P99AtThreshold_Healthy()
     {
         var (status, reasons) = HealthRules.Evaluate([Node("gw", NodeRole.Gateway), Node("s1", NodeRole.Silo)], 200, Options);

@@ -45,11 +45,11 @@ internal sealed class DashboardHost : IAsyncDisposable
     public static async Task<DashboardHost> StartAsync()
     {
         int gatewayPort = FreePort.Next(), siloPort = FreePort.Next(), dashboardPort = FreePort.Next();
-        // Logging is set up from the command line before `configure` runs, so its level goes in as an argument.
         var app = SiloHost.Build(
-            ["--Logging:MinimumLevel=Warning"],
+            [],
             builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
+                ["Logging:MinimumLevel"] = "Warning",
                 ["Gateway:Port"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
                 ["Gateway:BindAddress"] = "127.0.0.1",
                 ["Silo:Port"] = siloPort.ToString(CultureInfo.InvariantCulture),
@@ -58,22 +58,9 @@ internal sealed class DashboardHost : IAsyncDisposable
                 ["Dashboard:Username"] = Username,
                 ["Dashboard:Password"] = Password,
             }));
-        try
-        {
-            await TestWait.CompletesAsync(app.StartAsync(), "the embedded host's start", TimeSpan.FromSeconds(60));
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
+        await app.StartOrDisposeAsync("the embedded host's start");
         return new DashboardHost(app, gatewayPort, siloPort, dashboardPort);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _app.StopAndDisposeAsync();
 }

@@ -29,8 +29,7 @@ internal static class ClusterSiloHost
             Args = args,
             EnvironmentName = explicitEnvironment is null && !args.Contains("--environment") ? Environments.Development : null,
         });
-        builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
-        configure?.Invoke(builder);
+        HostLogging.ConfigureAfter(builder, configure);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
 
         var (cluster, connectionString) = ClusterModeOptions.Read(builder.Configuration);
@@ -64,36 +63,33 @@ internal static class ClusterSiloHost
         }
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard.Silo");
+
+        // The ports are checked before the start, not after a failed one: after a start that failed on a taken
+        // Silo:GatewayPort, the stopped silo still held its own Silo:Port, so a probe on the way out named Silo:Port
+        // (SiloHostStartupTests). Checked first, the answer describes the machine as the operator left it, and it comes
+        // before the silo's first step on PostgreSQL (its schema).
+        if (PortConflict.FindTaken(Bindings(app.Configuration)) is { } conflict)
+        {
+            SiloLog.PortInUse(log, conflict.Port, conflict.Key, conflict.EnvironmentVariable);
+            await Console.Error.WriteLineAsync(
+                $"Switchboard silo cannot start: port {conflict.Port} is already in use. Set {conflict.Key} (environment variable {conflict.EnvironmentVariable}) to a free port.")
+                .ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 1;
+        }
+
         try
         {
             await app.StartAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (AddressInUse.Is(ex))
         {
+            // Taken between the check and the bind: which one cannot be told reliably now (see above).
             await SiloHost.StopQuietlyAsync(app).ConfigureAwait(false);
-            var endpoints = SiloConfiguration.ReadEndpoints(app.Configuration);
-            var listen = System.Net.IPAddress.TryParse(endpoints.ListenAddress, out var address) ? address : System.Net.IPAddress.Any;
-            var taken = PortConflict.FindTaken(
-            [
-                new PortBinding("Silo:Port", listen, endpoints.Port),
-                new PortBinding("Silo:GatewayPort", listen, endpoints.GatewayPort),
-                new PortBinding("Silo:DashboardPort", listen, endpoints.DashboardPort),
-            ]);
-            if (taken is { } conflict)
-            {
-                SiloLog.PortInUse(log, conflict.Port, conflict.Key, conflict.EnvironmentVariable);
-                await Console.Error.WriteLineAsync(
-                    $"Switchboard silo cannot start: port {conflict.Port} is already in use. Set {conflict.Key} (environment variable {conflict.EnvironmentVariable}) to a free port.")
-                    .ConfigureAwait(false);
-            }
-            else
-            {
-                SiloLog.PortInUse(log, 0, "Silo:Port, Silo:GatewayPort or Silo:DashboardPort", "Silo__Port, Silo__GatewayPort, Silo__DashboardPort");
-                await Console.Error.WriteLineAsync(
-                    "Switchboard silo cannot start: a port is already in use. Set Silo:Port, Silo:GatewayPort and Silo:DashboardPort (Silo__Port...) to free ports.")
-                    .ConfigureAwait(false);
-            }
-
+            SiloLog.PortInUse(log, 0, "Silo:Port, Silo:GatewayPort or Silo:DashboardPort", "Silo__Port, Silo__GatewayPort, Silo__DashboardPort");
+            await Console.Error.WriteLineAsync(
+                "Switchboard silo cannot start: a port is already in use. Set Silo:Port, Silo:GatewayPort and Silo:DashboardPort (Silo__Port...) to free ports.")
+                .ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
@@ -113,5 +109,18 @@ internal static class ClusterSiloHost
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>The ports this host listens on, with their keys (an ephemeral dashboard port is skipped by the check).</summary>
+    private static PortBinding[] Bindings(IConfiguration configuration)
+    {
+        var endpoints = SiloConfiguration.ReadEndpoints(configuration);
+        var listen = System.Net.IPAddress.TryParse(endpoints.ListenAddress, out var address) ? address : System.Net.IPAddress.Any;
+        return
+        [
+            new PortBinding("Silo:Port", listen, endpoints.Port),
+            new PortBinding("Silo:GatewayPort", listen, endpoints.GatewayPort),
+            new PortBinding("Silo:DashboardPort", listen, endpoints.DashboardPort),
+        ];
     }
 }

@@ -5,8 +5,9 @@ namespace Switchboard.Silo.Hosting;
 /// <summary>
 /// Names the port that stopped the start. Kestrel (gateway, dashboard) and Orleans (silo, client port) both fail with
 /// the same <c>AddressInUseException</c>, and only Kestrel's message names the address, so after the failed host has
-/// stopped this binds each configured port once: the first that cannot be bound is the one to change. It runs only on
-/// the way out of a failed start, to word the message; a port taken or freed meanwhile gives the general message.
+/// stopped this binds each configured port once: the first that cannot be bound is the one to change. The embedded host
+/// runs it on the way out of a failed start, to word the message; the cluster silo runs it before its start (see
+/// <see cref="ClusterSiloHost.RunAsync"/>). A port taken or freed meanwhile gives the general message.
 /// </summary>
 internal static class PortConflict
 {

@@ -29,8 +29,7 @@ internal static class SiloHost
             Args = args,
             EnvironmentName = explicitEnvironment is null && !args.Contains("--environment") ? Environments.Development : null,
         });
-        builder.Logging.AddSwitchboardJsonLogging(builder.Configuration);
-        configure?.Invoke(builder);
+        HostLogging.ConfigureAfter(builder, configure);
 
         var (cluster, connectionString) = ClusterModeOptions.Read(builder.Configuration);
         var endpoints = SiloConfiguration.ReadEndpoints(builder.Configuration);

@@ -112,13 +112,23 @@ public class AppStreamEndpointTests
         var (host, time) = await StartAsync();
         await using (host)
         {
+            using var metrics = UpgradeAdmissionTests.Metrics(host);
             using var client = new ClientWebSocket();
             Bearer(TestTokens.Create(Now.AddDays(100), notBefore: Now))(client.Options);
             await client.ConnectAsync(AppUri(host), CancellationToken.None);
             var receiving = client.ReceiveAsync(new byte[1024], CancellationToken.None);
+            // The client's connect returns on the 101, before the server arms the expiry timer; the session logs its
+            // opening after that timer exists, so advancing from here crosses its 30-day re-arms instead of creating it late.
+            await TestWait.UntilAsync(
+                () => host.Logs.Entries.Any(e => e.EventName == "StreamOpened"),
+                "the app stream's session opened (its expiry timer armed on the fake clock)",
+                () => string.Join(", ", host.Logs.Entries.Select(e => e.EventName)));
 
+            // The fake clock runs due timer callbacks inside Advance: an early expiry would have logged and counted by
+            // the time it returns (its close frame follows asynchronously), so there is nothing to wait for.
             time.Advance(TimeSpan.FromDays(99));
-            await Task.Delay(100);
+            Assert.DoesNotContain(host.Logs.Entries, e => e.EventName == "AppTokenExpired");
+            Assert.Equal(0, metrics.Sum("switchboard.gateway.connections.dropped", "reason", "token_expired"));
             Assert.False(receiving.IsCompleted, "the connection must stay open until the token's expiry");
             time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
             var result = await receiving.WaitAsync(Timeout);

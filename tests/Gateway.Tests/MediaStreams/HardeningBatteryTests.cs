@@ -96,15 +96,22 @@ public sealed class HardeningBatteryTests(ITestOutputHelper output)
 
     private static string Mb(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MB";
 
-    // Nothing left (no call on the cluster's /health) and the retention passed, then the median of a few readings: one
-    // reading can land just before the runtime returns freed memory.
+    // Nothing left (no call on the cluster's /health, and a silo report made after the rounds counts no connection grain:
+    // each deactivates once its retention has run out), then the median of a few readings spaced in time: one reading can
+    // land just before the runtime returns freed memory.
     private static async Task<long> SettledResidentBytesAsync(SiloProcess silo, HttpClient http)
     {
+        var roundsEnded = DateTimeOffset.UtcNow;
         await TestWait.UntilAsync(
             async () => await ConnectionsAsync(http) == 0,
             "no connection left on the silo process's /health",
             timeout: Retention + TimeSpan.FromSeconds(30));
-        await Task.Delay(Retention + TimeSpan.FromSeconds(1));
+        SiloReading? silos = null;
+        await TestWait.UntilAsync(
+            async () => (silos = await SiloReadingAsync(http)) is { Reports: > 0, Grains: 0 } reading && reading.Oldest > roundsEnded,
+            $"after the rounds (ended {roundsEnded:O}), a report from the silo process counting 0 live connection grains",
+            () => silos is null ? "no /health read" : $"{silos.Grains} connection grains in {silos.Reports} silo reports, the oldest made at {silos.Oldest:O}",
+            Retention + TimeSpan.FromSeconds(30));
         var readings = new List<long>();
         for (var i = 0; i < 5; i++)
         {
@@ -121,6 +128,19 @@ public sealed class HardeningBatteryTests(ITestOutputHelper output)
         using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("connections").GetInt64();
+    }
+
+    // The silo nodes of /health: their live connection grains (each silo's report counts its activations) and when the
+    // oldest of those reports was made.
+    private static async Task<SiloReading> SiloReadingAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var silos = body.RootElement.GetProperty("nodes").EnumerateArray().Where(n => n.GetProperty("role").GetString() == "silo").ToList();
+        return new SiloReading(
+            silos.Count,
+            silos.Sum(n => n.GetProperty("connections").GetInt64()),
+            silos.Count == 0 ? DateTimeOffset.MinValue : silos.Min(n => n.GetProperty("lastReportAt").GetDateTimeOffset()));
     }
 
     private static async Task RunRoundAsync(Uri webSocketUri, HttpClient http)
@@ -176,4 +196,6 @@ public sealed class HardeningBatteryTests(ITestOutputHelper output)
             "no socket held and no connection grain left",
             () => $"{host.OpenStreams} sockets, {host.ConnectionActivations} connection grains",
             Retention + TimeSpan.FromSeconds(30));
+
+    private sealed record SiloReading(int Reports, long Grains, DateTimeOffset Oldest);
 }

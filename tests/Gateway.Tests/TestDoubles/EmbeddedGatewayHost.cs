@@ -119,12 +119,11 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
             "Switchboard.Runtime");
         try
         {
-            await app.StartAsync();
+            await app.StartOrDisposeAsync("the embedded gateway host's start");
         }
         catch
         {
             metrics.Dispose();
-            await app.DisposeAsync();
             throw;
         }
 
@@ -133,8 +132,7 @@ internal sealed class EmbeddedGatewayHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _app.StopAndDisposeAsync();
         Metrics.Dispose();
     }
 }

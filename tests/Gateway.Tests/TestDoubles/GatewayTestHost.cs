@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Switchboard.Gateway.Edge;
+using Switchboard.TestInfrastructure;
 
 namespace Switchboard.Gateway.Tests.TestDoubles;
 
@@ -79,23 +80,10 @@ internal sealed class GatewayTestHost : IAsyncDisposable
         var app = builder.Build();
         app.UseSwitchboardGateway();
         app.MapSwitchboardGateway();
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
+        await app.StartOrDisposeAsync("the gateway test host's start");
         var address = new Uri(app.Urls.First());
         return new GatewayTestHost(app, grains, logs, address);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _app.StopAndDisposeAsync();
 }

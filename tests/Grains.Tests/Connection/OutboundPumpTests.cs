@@ -79,8 +79,7 @@ public sealed class OutboundPumpTests
     public async Task Deliver_ObserverNeverAnswers_RetriedAfterTheAttemptTimeoutAndWrittenOnce()
     {
         var pump = NewPump();
-        var hung = new TaskCompletionSource();
-        _observer.Gate = hung.Task;
+        var hung = HoldAnswers();
 
         pump.Send(A);
         _time.Advance(OutboundPump.AttemptTimeout - TimeSpan.FromMilliseconds(1));
@@ -118,8 +117,7 @@ public sealed class OutboundPumpTests
     public void Send_ObserverSlow_FramesQueuedMeanwhileLeaveInTheNextBatchInOrder()
     {
         var pump = NewPump();
-        var slow = new TaskCompletionSource();
-        _observer.Gate = slow.Task;
+        var slow = HoldAnswers();
 
         pump.Send(A);
         pump.Send(B);
@@ -139,8 +137,7 @@ public sealed class OutboundPumpTests
     public void Close_QueuedBehindFramesInFlight_LeavesWithTheLastFramesAfterThem()
     {
         var pump = NewPump();
-        var slow = new TaskCompletionSource();
-        _observer.Gate = slow.Task;
+        var slow = HoldAnswers();
 
         pump.Send(A);
         pump.Send(B);
@@ -177,8 +174,7 @@ public sealed class OutboundPumpTests
     public void SafeThrough_BatchInFlight_LagsUntilItIsDelivered()
     {
         var pump = NewPump();
-        var slow = new TaskCompletionSource();
-        _observer.Gate = slow.Task;
+        var slow = HoldAnswers();
         _consumed = 3;
 
         Assert.Equal(3, pump.SafeThrough(3));
@@ -191,4 +187,12 @@ public sealed class OutboundPumpTests
     }
 
     private OutboundPump NewPump() => new(_observer, _observer.Id, "MZ-pump", _time, _logger, () => _consumed);
+
+    // The observer's deliveries wait on the returned gate: a slow (or, never completed, hung) gateway.
+    private TaskCompletionSource HoldAnswers()
+    {
+        var gate = new TaskCompletionSource();
+        _observer.Gate = gate.Task;
+        return gate;
+    }
 }

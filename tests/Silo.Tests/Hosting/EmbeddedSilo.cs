@@ -13,13 +13,11 @@ namespace Switchboard.Silo.Tests.Hosting;
 /// <summary>
 /// The embedded-mode host exactly as <c>dotnet run --project src/Silo</c> builds it: the gateway on an ephemeral loopback
 /// port, the Orleans silo on a free port (<see cref="FreePort"/>: tests run in parallel and Orleans' silo port cannot be
-/// 0), and the dashboard off unless the settings give <c>Silo:DashboardPort</c>.
+/// 0), the dashboard off unless the settings give <c>Silo:DashboardPort</c>, and Serilog's console output at Warning;
+/// <c>settings</c> override each of these (command-line <c>args</c> do not: the settings are added after them).
 /// </summary>
 internal sealed class EmbeddedSilo : IAsyncDisposable
 {
-    /// <summary>Bound on the host's start (Orleans joins its own membership first); the machine is shared.</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-
     private readonly WebApplication _app;
 
     private EmbeddedSilo(WebApplication app, Uri baseAddress, int siloPort, int dashboardPort)
@@ -59,30 +57,21 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
             ["Gateway:BindAddress"] = "127.0.0.1",
             ["Silo:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Silo:DashboardPort"] = "0",
+            ["Logging:MinimumLevel"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;
         }
 
-        // Logging is set up from the command line before `configure` runs, so its level goes in as an argument.
-        string[] arguments = args.Any(a => a.StartsWith("--Logging:MinimumLevel", StringComparison.Ordinal)) ? args : ["--Logging:MinimumLevel=Warning", .. args];
         var app = SiloHost.Build(
-            arguments,
+            args,
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(values);
                 configure?.Invoke(builder);
             });
-        try
-        {
-            await TestWait.CompletesAsync(app.StartAsync(), "the embedded host's start", StartTimeout);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync("the embedded host's start");
 
         var siloPort = int.Parse(values["Silo:Port"]!, CultureInfo.InvariantCulture);
         var dashboardPort = int.Parse(values["Silo:DashboardPort"]!, CultureInfo.InvariantCulture);
@@ -92,9 +81,5 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
         return new EmbeddedSilo(app, gateway, siloPort, dashboardPort);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _app.StopAndDisposeAsync();
 }

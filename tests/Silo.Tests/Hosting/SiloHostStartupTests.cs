@@ -8,8 +8,8 @@ namespace Switchboard.Silo.Tests.Hosting;
 
 /// <summary>
 /// Start-up failures an operator can fix, through <see cref="SiloHost.RunAsync"/> exactly as <c>Program.cs</c> calls it:
-/// exit code 1 and one line on standard error naming the key to change. The only class that redirects
-/// <see cref="Console.Error"/>, so its tests (run one at a time within the class) cannot read each other's output.
+/// exit code 1 and one line on standard error naming the key to change (embedded and cluster mode). The only class that
+/// redirects <see cref="Console.Error"/>, so its tests (run one at a time within the class) cannot read each other's output.
 /// </summary>
 public sealed class SiloHostStartupTests
 {
@@ -47,6 +47,31 @@ public sealed class SiloHostStartupTests
         Assert.Equal(1, exitCode);
         Assert.Contains($"port {port} is already in use", error, StringComparison.Ordinal);
         Assert.Contains("Silo:DashboardPort", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Silo:Port")]
+    [InlineData("Silo:GatewayPort")]
+    [InlineData("Silo:DashboardPort")]
+    public async Task Run_ClusterModePortAlreadyTaken_ExitsWithMessageNamingPortAndKey(string key)
+    {
+        // The ports are checked before the silo's first step on PostgreSQL (its schema), so no server is needed: one
+        // that is never there makes a start that got past the check fail on the database instead.
+        const string Unreachable = "Host=127.0.0.1;Port=1;Username=postgres;Database=postgres;Timeout=3";
+        using var occupant = Occupy(out var port);
+        var ports = new Dictionary<string, int> { ["Silo:Port"] = FreePort.Next(), ["Silo:GatewayPort"] = FreePort.Next(), ["Silo:DashboardPort"] = 0 };
+        ports[key] = port;
+
+        var (exitCode, error) = await RunAsync(
+        [
+            "--Cluster:Membership=Postgres", $"--ConnectionStrings:Cluster={Unreachable}", $"--Cluster:ClusterId=port-taken-{Guid.NewGuid():N}",
+            .. ports.Select(p => $"--{p.Key}={p.Value}"),
+        ]);
+
+        Assert.Equal(1, exitCode);
+        Assert.True(
+            error.Contains($"Switchboard silo cannot start: port {port} is already in use. Set {key} (environment variable {key.Replace(":", "__", StringComparison.Ordinal)})", StringComparison.Ordinal),
+            $"cluster start with {key}={port} taken: expected the message naming that port and key; standard error was: {error}");
     }
 
     [Theory]
@@ -104,7 +129,7 @@ public sealed class SiloHostStartupTests
         {
             var exitCode = await TestWait.CompletesAsync(
                 SiloHost.RunAsync([.. args, "--Gateway:BindAddress=127.0.0.1", "--Silo:ListenAddress=127.0.0.1", "--Logging:MinimumLevel=Fatal"]),
-                "the silo host's failed start", EmbeddedSilo.StartTimeout);
+                "the silo host's failed start", InProcessHost.StartTimeout);
             return (exitCode, error.ToString());
         }
         finally

@@ -48,6 +48,7 @@ internal static class SiloConfiguration
             });
             silo.UsePostgresCluster(connectionString!, ConnectionGrain.StorageName);
             silo.Configure<ClusterMembershipOptions>(FailureDetection.Configure);
+            silo.Services.AddSingleton<MembershipStoreProbe>();
             if (cluster.GrainDirectory == GrainDirectoryKind.Distributed)
             {
 #pragma warning disable ORLEANSEXP003 // Experimental in 10.4.2; chosen for the reason in the remarks above.

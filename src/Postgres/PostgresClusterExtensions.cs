@@ -8,6 +8,7 @@ using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Runtime.Membership;
 using Orleans.Storage;
+using Switchboard.Postgres.Storage;
 
 namespace Switchboard.Postgres;
 
@@ -61,6 +62,7 @@ public static class PostgresClusterExtensions
             // storage provider. The serializer's options come from the silo (grain reference converters included).
             storage.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
         }));
+        silo.AddGrainStorageCircuitBreaker(storageName);
 
         return silo;
     }

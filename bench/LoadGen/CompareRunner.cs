@@ -213,7 +213,7 @@ internal static class CompareRunner
 
         text.AppendLine();
         Row(text, "max calls (p99 < 50 ms, no loss)", modes, m => (Ratio(m.MaxCallsRatio), string.Create(inv, $"≥ {m.MaxCallsTarget:F2}×"), Met(m.MaxCallsTargetMet)));
-        Row(text, "RSS per idle call", modes, m => (Ratio(m.IdleMemoryRatio), string.Create(inv, $"≤ {ModeComparison.IdleMemoryTarget:F1}×"), Met(m.IdleMemoryTargetMet)));
+        Row(text, "RSS per idle call", modes, m => (Ratio(m.IdleMemoryRatio), string.Create(inv, $"≤ {m.IdleMemoryTarget:F1}×"), Met(m.IdleMemoryTargetMet)));
         foreach (var group in report.Sweep.GroupBy(t => t.Calls))
         {
             var b = group.FirstOrDefault(t => t.Server == ServerKind.Baseline && t.Failure is null);

@@ -11,10 +11,13 @@ internal sealed record ModeComparison
     public const double EmbeddedMaxCallsTarget = 0.70;
 
     /// <summary>Target on the capacity ratio of cluster mode (gateway + silo processes on the same machine).</summary>
-    public const double ClusterMaxCallsTarget = 0.40;
+    public const double ClusterMaxCallsTarget = 0.50;
 
-    /// <summary>Target on memory per idle call, both modes: at most this multiple of the baseline's.</summary>
-    public const double IdleMemoryTarget = 2.0;
+    /// <summary>Target on memory per idle call in embedded mode: at most this multiple of the baseline's.</summary>
+    public const double EmbeddedIdleMemoryTarget = 1.5;
+
+    /// <summary>Target on memory per idle call in cluster mode (gateway and silo together).</summary>
+    public const double ClusterIdleMemoryTarget = 2.0;
 
     /// <summary>The mode compared.</summary>
     public required ServerKind Server { get; init; }
@@ -45,6 +48,9 @@ internal sealed record ModeComparison
 
     /// <summary>Whether <see cref="IdleMemoryRatio"/> is within <see cref="IdleMemoryTarget"/> (null without a ratio).</summary>
     public bool? IdleMemoryTargetMet => IdleMemoryRatio is { } r ? r <= IdleMemoryTarget : null;
+
+    /// <summary>The idle memory target for this mode (≤).</summary>
+    public double IdleMemoryTarget { get; init; }
 
     /// <summary>The mode's trials (sweep and search) at or below its max calls that lost or reordered bytes (target 0).</summary>
     public int LossOrReorderBelowMax { get; init; }
@@ -80,6 +86,7 @@ internal sealed record ModeComparison
             BaselineMaxCalls = baselineMax,
             MaxCallsRatio = modeSearch is not null && baselineMax > 0 ? (double)max / baselineMax.Value : null,
             MaxCallsTarget = TargetFor(kind),
+            IdleMemoryTarget = kind == ServerKind.Cluster ? ClusterIdleMemoryTarget : EmbeddedIdleMemoryTarget,
             IdleBytesPerCall = idleBytes,
             BaselineIdleBytesPerCall = baselineIdleBytes,
             IdleMemoryRatio = idleBytes is { } m && baselineIdleBytes is { } b && b > 0 ? m / b : null,

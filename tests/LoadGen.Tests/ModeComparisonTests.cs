@@ -17,6 +17,7 @@ public sealed class ModeComparisonTests
         Assert.Equal(ModeComparison.ClusterMaxCallsTarget, cluster.MaxCallsTarget);
         Assert.False(cluster.MaxCallsTargetMet);
         Assert.Equal(2.5, cluster.IdleMemoryRatio!.Value, 6);
+        Assert.Equal(ModeComparison.ClusterIdleMemoryTarget, cluster.IdleMemoryTarget);
         Assert.False(cluster.IdleMemoryTargetMet);
     }
 
@@ -31,7 +32,21 @@ public sealed class ModeComparisonTests
         Assert.NotNull(embedded);
         Assert.Equal(ModeComparison.EmbeddedMaxCallsTarget, embedded.MaxCallsTarget);
         Assert.True(embedded.MaxCallsTargetMet);
+        Assert.Equal(ModeComparison.EmbeddedIdleMemoryTarget, embedded.IdleMemoryTarget);
         Assert.True(embedded.IdleMemoryTargetMet);
+    }
+
+    [Fact]
+    public void Compute_EmbeddedIdleMemoryOverItsTarget_NotMetWhereClusterWouldBe()
+    {
+        SearchResult[] search = [Figures.Search(ServerKind.Baseline, 500), Figures.Search(ServerKind.Embedded, 350)];
+        IdleResult[] idle = [Figures.Idle(ServerKind.Baseline, 40_000), Figures.Idle(ServerKind.Embedded, 72_000)];
+
+        var embedded = ModeComparison.Compute(ServerKind.Embedded, [], search, idle);
+
+        Assert.NotNull(embedded);
+        Assert.Equal(1.8, embedded.IdleMemoryRatio!.Value, 6);
+        Assert.False(embedded.IdleMemoryTargetMet);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ModeComparisonTests
     public void Compute_EmbeddedAtTarget_TargetMet()
     {
         SearchResult[] search = [Figures.Search(ServerKind.Baseline, 500), Figures.Search(ServerKind.Embedded, 350)];
-        IdleResult[] idle = [Figures.Idle(ServerKind.Baseline, 40_000), Figures.Idle(ServerKind.Embedded, 80_000)];
+        IdleResult[] idle = [Figures.Idle(ServerKind.Baseline, 40_000), Figures.Idle(ServerKind.Embedded, 60_000)];
 
         var embedded = ModeComparison.Compute(ServerKind.Embedded, [], search, idle);
 

@@ -16,14 +16,13 @@ namespace Switchboard.Gateway.MediaStreams;
 public sealed class GatewayConnectionWatch
 {
     private CancellationTokenSource _current = new();
+    private long _losses;
 
     /// <summary>Cancelled when a connection closes after this was read; read it when a call starts.</summary>
     public CancellationToken ConnectionLost => Volatile.Read(ref _current).Token;
 
     /// <summary>How many connection losses have been signalled.</summary>
     public long Losses => Interlocked.Read(ref _losses);
-
-    private long _losses;
 
     /// <summary>Orleans' <c>GatewayCountChangedHandler</c>: a lower count means a connection closed.</summary>
     public void OnGatewayCountChanged(object? sender, GatewayCountChangedEventArgs e)

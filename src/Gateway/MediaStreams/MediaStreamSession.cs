@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Switchboard.Gateway.Configuration;
@@ -116,7 +115,7 @@ internal sealed class MediaStreamSession
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        using var buffer = new ReceiveBuffer(_options.MaxMessageBytes);
         var broken = false;
         try
         {
@@ -136,7 +135,6 @@ internal sealed class MediaStreamSession
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             await sendCts.CancelAsync().ConfigureAwait(false);
             await sendLoop.ConfigureAwait(false);
             if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
@@ -148,17 +146,21 @@ internal sealed class MediaStreamSession
         await FinishAsync(broken).ConfigureAwait(false);
     }
 
-    private async Task ReceiveLoopAsync(byte[] buffer, CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(ReceiveBuffer buffer, CancellationToken cancellationToken)
     {
-        var limit = _options.MaxMessageBytes;
         while (true)
         {
-            var count = 0;
             ValueWebSocketReceiveResult result;
+            buffer.Reset();
             do
             {
-                var room = _closing ? buffer.AsMemory(0, limit) : buffer.AsMemory(count, limit - count);
-                result = await _socket.ReceiveAsync(room, cancellationToken).ConfigureAwait(false);
+                if (_closing)
+                {
+                    // Draining until the peer's close frame: what arrives now is read and thrown away.
+                    buffer.Reset();
+                }
+
+                result = await _socket.ReceiveAsync(buffer.Room(), cancellationToken).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await OnPeerCloseAsync().ConfigureAwait(false);
@@ -176,10 +178,10 @@ internal sealed class MediaStreamSession
                     break;
                 }
 
-                count += result.Count;
-                if (!result.EndOfMessage && count >= limit)
+                buffer.Advance(result.Count);
+                if (!result.EndOfMessage && buffer.IsAtLimit)
                 {
-                    await ViolationAsync($"message larger than {limit} bytes", WebSocketCloseStatus.MessageTooBig, MediaStreamInstruments.MessageTooBig).ConfigureAwait(false);
+                    await ViolationAsync($"message larger than {_options.MaxMessageBytes} bytes", WebSocketCloseStatus.MessageTooBig, MediaStreamInstruments.MessageTooBig).ConfigureAwait(false);
                     break;
                 }
             }
@@ -190,7 +192,7 @@ internal sealed class MediaStreamSession
                 continue;
             }
 
-            var parsed = TwilioMessageParser.Parse(buffer.AsSpan(0, count));
+            var parsed = TwilioMessageParser.Parse(buffer.Message);
             if (!parsed.IsOk)
             {
                 if (parsed.Error == TwilioParseError.InvalidBase64)

@@ -13,9 +13,11 @@ namespace Switchboard.Grains;
 public interface IConnectionGrain : IGrainWithStringKey
 {
     /// <summary>The gateway saw <c>start</c>: record metadata, attach <paramref name="observer"/> as the socket's
-    /// outbound path, and move to CONNECTED. A second socket for the same stream is detected here.</summary>
+    /// outbound path, and move to CONNECTED. A second socket for the same stream is refused here, while the first is
+    /// live and after the stream ended (<see cref="AttachResult.Refusal"/>); <paramref name="remoteAddress"/> is the
+    /// socket's peer, kept so such a refusal can name the holder.</summary>
     [Alias("Start")]
-    Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId);
+    Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId, string? remoteAddress = null);
 
     /// <summary>Inbound media, marks and DTMF in socket order; events already applied are skipped (re-delivery).</summary>
     [Alias("Deliver")]

@@ -105,14 +105,37 @@ public sealed record CloseInstruction(
 /// <summary>Answer to <see cref="IConnectionGrain.Start"/>.</summary>
 /// <param name="Accepted">False when the grain refused the socket (see <paramref name="Reason"/>).</param>
 /// <param name="State">State after the call.</param>
-/// <param name="Reason">Why it was refused, or what was replaced.</param>
+/// <param name="Reason">Why it was refused.</param>
+/// <param name="Refusal">What kind of refusal (<see cref="StartRefusal.None"/> when accepted).</param>
+/// <param name="HolderRemoteAddress">For <see cref="StartRefusal.StreamLive"/> and <see cref="StartRefusal.StreamEnded"/>:
+/// the remote address of the socket that holds (or held) the stream, as its gateway reported it.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("sb.AttachResult")]
 public sealed record AttachResult(
     [property: Id(0)] bool Accepted,
     [property: Id(1)] ConnectionState State,
-    [property: Id(2)] string? Reason);
+    [property: Id(2)] string? Reason,
+    [property: Id(3)] StartRefusal Refusal = StartRefusal.None,
+    [property: Id(4)] string? HolderRemoteAddress = null);
+
+/// <summary>Why <see cref="IConnectionGrain.Start"/> refused a socket.</summary>
+[GenerateSerializer]
+[Alias("sb.StartRefusal")]
+public enum StartRefusal
+{
+    /// <summary>Not refused.</summary>
+    None,
+
+    /// <summary>Another socket holds the live stream: Twilio never opens a second one, so this one is not Twilio's.</summary>
+    StreamLive,
+
+    /// <summary>The stream has ended; a stream is never started twice.</summary>
+    StreamEnded,
+
+    /// <summary>The call application failed to start.</summary>
+    ApplicationFailed,
+}
 
 /// <summary>Answer to an outbound enqueue by the application.</summary>
 /// <param name="Accepted">False when the queue bound would be exceeded (nothing was queued) or the stream has ended.</param>

@@ -31,6 +31,9 @@ internal sealed class MediaStreamInstruments
     /// <summary>A <c>start</c> without a valid stream ticket (<c>Gateway:RequireStreamTicket</c>).</summary>
     public const string StreamTicket = "stream_ticket";
 
+    /// <summary>A <c>start</c> for a stream another socket holds, or that has ended.</summary>
+    public const string DuplicateStream = "duplicate_stream";
+
     /// <summary>A send made no progress for <c>Gateway:SendStallTimeout</c>.</summary>
     public const string ClientNotReading = "client_not_reading";
 

@@ -24,6 +24,14 @@ internal static partial class MediaStreamLog
         Message = "Stream {ConnectionId} from {RemoteAddress} refused by its grain: {Reason}")]
     public static partial void StreamRejected(ILogger logger, string connectionId, string? remoteAddress, string? reason);
 
+    [LoggerMessage(EventId = 1035, EventName = "PlaybackStalled", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress} has not confirmed outbound audio for {Overdue} after it could have played ({PendingProbes} probe marks unanswered); the client stopped reading: closing with 1008")]
+    public static partial void PlaybackStalled(ILogger logger, string connectionId, string? remoteAddress, TimeSpan overdue, int pendingProbes);
+
+    [LoggerMessage(EventId = 1034, EventName = "DuplicateStreamRejected", Level = LogLevel.Warning,
+        Message = "Stream {ConnectionId} from {RemoteAddress} refused: {Reason}; the stream's socket is (or was) from {HolderRemoteAddress}. Closed with 1008, the holder untouched")]
+    public static partial void DuplicateStreamRejected(ILogger logger, string connectionId, string? remoteAddress, string? reason, string? holderRemoteAddress);
+
     [LoggerMessage(EventId = 1024, EventName = "StreamTicketRejected", Level = LogLevel.Warning,
         Message = "Stream {ConnectionId} from {RemoteAddress} refused before its grain: stream ticket {Check} for call {CallSid}")]
     public static partial void StreamTicketRejected(ILogger logger, string connectionId, string? remoteAddress, string callSid, StreamTicketCheck check);

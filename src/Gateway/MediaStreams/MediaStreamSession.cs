@@ -291,7 +291,7 @@ internal sealed class MediaStreamSession
         {
             var reference = _grains.CreateObserverReference(_observer);
             _observerRegistered = true;
-            result = await grain.Start(start, reference, _gatewayId, _socketId).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
+            result = await grain.Start(start, reference, _gatewayId, _socketId, _remoteAddress).WaitAsync(_options.GrainCallTimeout, _timeProvider).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -307,7 +307,17 @@ internal sealed class MediaStreamSession
         CheckSpike("grain Start", elapsedMs);
         if (!result.Accepted)
         {
-            MediaStreamLog.StreamRejected(_logger, _connectionId, _remoteAddress, result.Reason);
+            if (result.Refusal is StartRefusal.StreamLive or StartRefusal.StreamEnded)
+            {
+                // Twilio never opens a second socket for a stream: this one replays a streamSid it should not know.
+                MediaStreamLog.DuplicateStreamRejected(_logger, _connectionId, _remoteAddress, result.Reason, result.HolderRemoteAddress);
+                _instruments.PolicyClose(MediaStreamInstruments.DuplicateStream);
+            }
+            else
+            {
+                MediaStreamLog.StreamRejected(_logger, _connectionId, _remoteAddress, result.Reason);
+            }
+
             await CloseAsync(WebSocketCloseStatus.PolicyViolation, result.Reason ?? "refused").ConfigureAwait(false);
             return;
         }
@@ -356,6 +366,8 @@ internal sealed class MediaStreamSession
                 _delivery!.EnqueueMedia(message.Media!);
                 break;
             case TwilioEventKind.Mark:
+                // Still delivered when it answers one of the observer's probes: the grain counts its sequence number.
+                _observer.OnMarkEcho(message.Mark!.Name);
                 _delivery!.EnqueueMark(message.Mark!);
                 break;
             case TwilioEventKind.Dtmf:
@@ -481,8 +493,11 @@ internal sealed class MediaStreamSession
             var grainAskedToClose = _observer.GrainCloseInstruction is not null;
             if (_grain is { } grain && !_stopped && !grainAskedToClose)
             {
-                // Our own close counts when the peer never answered it: the stream ended on a close we decided, not a broken transport.
-                var closure = new SocketClosure(broken ? null : _peerCloseStatus ?? _sentCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
+                // Our own close counts when the peer never answered it: the stream ended on a close we decided, not a broken
+                // transport. A peer that stopped reading is a network failure however the socket then ended.
+                var closure = broken || _observer.Stalled
+                    ? new SocketClosure(null, _observer.Stalled ? SocketObserver.ClientNotReadingReason : _closeReason)
+                    : new SocketClosure(_peerCloseStatus ?? _sentCloseStatus ?? (int?)_socket.CloseStatus, _closeReason);
                 try
                 {
                     if (_delivery is { } delivery)

@@ -18,12 +18,19 @@ namespace Switchboard.Gateway.MediaStreams;
 /// (<see cref="GatewayOptions.OutboundQueueCapacity"/> frames; when full the oldest queued frame is dropped, counted and
 /// logged once, see <see cref="SocketSendQueue"/>); then, when one send has made no progress for
 /// <see cref="GatewayOptions.SendStallTimeout"/>, the socket is aborted (a close frame could not get through either) and
-/// <see cref="Stalled"/> tells the session why.</para>
+/// <see cref="Stalled"/> tells the session why. A send rarely stalls, though: the kernel's buffers take many seconds of
+/// audio. So the observer also asks the peer: a <see cref="PlaybackWatch"/> probe mark follows every half second of
+/// audio, and when the oldest probe's echo is <see cref="GatewayOptions.SendStallTimeout"/> later than its audio could
+/// have played, the queued frames are dropped and the socket is closed with 1008 ("client stopped reading"); the
+/// stream ends FAILED(NETWORK_FAILURE). A peer that reads again gets that close at once, never an open, mute socket.</para>
 /// <para>After a close has been queued, or the socket failed, later frames are dropped and counted: the socket is gone
 /// and there is nobody to tell.</para>
 /// </remarks>
 internal sealed class SocketObserver : IConnectionObserver
 {
+    /// <summary>Close reason when the peer stopped consuming the audio sent to it.</summary>
+    public const string ClientNotReadingReason = "client stopped reading";
+
     // RFC 6455: a close reason is at most 123 bytes of UTF-8.
     private const int MaxCloseReasonBytes = 123;
 
@@ -36,10 +43,12 @@ internal sealed class SocketObserver : IConnectionObserver
     private readonly ILogger _logger;
     private readonly SocketSendQueue _queue;
     private readonly TwilioOutboundWriter _writer = new();
+    private readonly PlaybackWatch _playback;
     private readonly TaskCompletionSource _closeSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dropped;
     private long _trimmed;
     private int _stalled;
+    private int _sendStalled;
     private CancellationTokenSource? _sendCancellation;
     private string _connectionId;
     private readonly Lock _deliveryLock = new();
@@ -65,7 +74,11 @@ internal sealed class SocketObserver : IConnectionObserver
         _instruments = instruments;
         _logger = logger;
         _queue = new SocketSendQueue(_capacity);
+        _playback = new PlaybackWatch(timeProvider);
     }
+
+    /// <summary>How often the probes' echoes are checked against <see cref="GatewayOptions.SendStallTimeout"/>.</summary>
+    public static readonly TimeSpan PlaybackCheckPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>Set once <c>start</c> gave the streamSid; outbound frames carry it.</summary>
     public string? StreamSid { get; set; }
@@ -76,8 +89,9 @@ internal sealed class SocketObserver : IConnectionObserver
     /// <summary>Close requested by the grain (not by the session itself), if any.</summary>
     public CloseInstruction? GrainCloseInstruction { get; private set; }
 
-    /// <summary>True once the socket was aborted because a send made no progress for the stall timeout. Set before the
-    /// abort, so whoever sees the socket fail afterwards also sees this.</summary>
+    /// <summary>True once the peer was found not reading: a send made no progress for the stall timeout (the socket is
+    /// aborted), or a probe's echo is that late (the socket is closed with 1008). Set before the abort or close, so
+    /// whoever sees the socket end afterwards also sees this.</summary>
     public bool Stalled => Volatile.Read(ref _stalled) == 1;
 
     /// <summary>Frames dropped because the socket was closing or gone.</summary>
@@ -88,6 +102,9 @@ internal sealed class SocketObserver : IConnectionObserver
 
     /// <summary>Frames queued now (never more than the capacity).</summary>
     public int QueuedFrames => _queue.FrameCount;
+
+    /// <summary>A mark echo from the peer; true when it answered one of this observer's probes (not the application's).</summary>
+    public bool OnMarkEcho(string name) => _playback.OnMarkEcho(name);
 
     public Task Deliver(OutboundBatch batch)
     {
@@ -153,6 +170,7 @@ internal sealed class SocketObserver : IConnectionObserver
         using var sendCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _sendCancellation = sendCancellation;
         using var stallTimer = _timeProvider.CreateTimer(static state => ((SocketObserver)state!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        using var playbackTimer = _timeProvider.CreateTimer(static state => ((SocketObserver)state!).CheckPlayback(), this, PlaybackCheckPeriod, PlaybackCheckPeriod);
         var token = sendCancellation.Token;
         try
         {
@@ -171,10 +189,18 @@ internal sealed class SocketObserver : IConnectionObserver
                         continue;
                     }
 
-                    var bytes = _writer.Write(StreamSid, frame);
-                    stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
-                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token).ConfigureAwait(false);
-                    stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    await SendFrameAsync(frame, stallTimer, token).ConfigureAwait(false);
+                    var probe = frame.Kind switch
+                    {
+                        OutboundKind.Media => _playback.OnMediaSent(frame.Payload?.Length ?? 0),
+                        OutboundKind.Clear => ClearSent(),
+                        _ => null,
+                    };
+                    if (probe is not null)
+                    {
+                        await SendFrameAsync(new OutboundFrame(OutboundKind.Mark, null, probe), stallTimer, token).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
@@ -226,17 +252,59 @@ internal sealed class SocketObserver : IConnectionObserver
         }
     }
 
-    // The stall timer fired: a send (or our close) made no progress for the stall timeout. The client stopped reading:
-    // its receive window and our buffers are full, and a close frame could not get through either.
-    private void OnStalled()
+    private async Task SendFrameAsync(OutboundFrame frame, ITimer stallTimer, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stalled, 1) != 0)
+        var bytes = _writer.Write(StreamSid!, frame);
+        stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
+        await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private string? ClearSent()
+    {
+        _playback.OnClearSent();
+        return null;
+    }
+
+    // Every PlaybackCheckPeriod: the peer has not echoed a probe for the stall timeout after its audio could have played.
+    // It is not reading (or not playing); our sends still succeed because the kernel buffers them. Close, do not abort:
+    // the close frame fits where the audio went, so a peer that reads again learns at once that the stream is over.
+    private void CheckPlayback()
+    {
+        var overdue = _playback.Overdue;
+        if (overdue <= _stallTimeout || Interlocked.Exchange(ref _stalled, 1) != 0)
         {
             return;
         }
 
         _instruments.PolicyClose(MediaStreamInstruments.ClientNotReading);
-        MediaStreamLog.SendStalled(_logger, _connectionId, _remoteAddress, _stallTimeout);
+        MediaStreamLog.PlaybackStalled(_logger, _connectionId, _remoteAddress, overdue, _playback.PendingProbes);
+        var dropped = _queue.DropFrames();
+        if (dropped > 0)
+        {
+            Interlocked.Add(ref _trimmed, dropped);
+            _instruments.OutboundTrimmed.Add(dropped);
+        }
+
+        Enqueue(new OutboundCommand(null, (int)WebSocketCloseStatus.PolicyViolation, ClientNotReadingReason, null));
+    }
+
+    // The stall timer fired: a send (or our close) made no progress for the stall timeout. The client stopped reading:
+    // its receive window and our buffers are full, and a close frame could not get through either.
+    // The send is stuck even when the probes found the peer first (their close is queued behind it), so it always aborts.
+    private void OnStalled()
+    {
+        if (Interlocked.Exchange(ref _sendStalled, 1) != 0)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _stalled, 1) == 0)
+        {
+            _instruments.PolicyClose(MediaStreamInstruments.ClientNotReading);
+            MediaStreamLog.SendStalled(_logger, _connectionId, _remoteAddress, _stallTimeout);
+        }
+
         try
         {
             _sendCancellation?.Cancel();

@@ -84,6 +84,27 @@ internal sealed class SocketSendQueue
         return outcome;
     }
 
+    /// <summary>Drops every queued frame (closes stay) and returns how many: the peer will never play them.</summary>
+    public int DropFrames()
+    {
+        lock (_gate)
+        {
+            var dropped = _frames;
+            var count = _items.Count;
+            for (var i = 0; i < count; i++)
+            {
+                var item = _items.Dequeue();
+                if (item.Frame is null)
+                {
+                    _items.Enqueue(item);
+                }
+            }
+
+            _frames = 0;
+            return dropped;
+        }
+    }
+
     public bool TryDequeue(out OutboundCommand command)
     {
         lock (_gate)

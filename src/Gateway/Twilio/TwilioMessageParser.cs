@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Switchboard.Grains;
@@ -15,9 +14,6 @@ namespace Switchboard.Gateway.Twilio;
 /// </summary>
 internal static class TwilioMessageParser
 {
-    // 160-byte frames are the norm (216 base64 chars); anything up to this decodes on the stack.
-    private const int StackDecodeLimit = 1024;
-
     public static TwilioParseResult Parse(ReadOnlySpan<byte> utf8Json)
     {
         TwilioEnvelopeDto? dto;
@@ -135,9 +131,9 @@ internal static class TwilioMessageParser
             return Missing("media.payload");
         }
 
-        if (!TryDecodeBase64(media.Payload, out var payload))
+        if (!CanonicalBase64.TryDecode(media.Payload, out var payload))
         {
-            return TwilioParseResult.Fail(TwilioParseError.InvalidBase64, "media.payload is not valid base64.");
+            return TwilioParseResult.Fail(TwilioParseError.InvalidBase64, "media.payload is not canonical standard base64 (RFC 4648 alphabet, padded, no whitespace).");
         }
 
         return TwilioParseResult.Ok(new TwilioInboundMessage(
@@ -227,31 +223,6 @@ internal static class TwilioMessageParser
 
         failure = default;
         return true;
-    }
-
-    private static bool TryDecodeBase64(string text, out byte[] payload)
-    {
-        var maxLength = (text.Length + 3) / 4 * 3;
-        byte[]? rented = null;
-        Span<byte> buffer = maxLength <= StackDecodeLimit ? stackalloc byte[maxLength] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
-        try
-        {
-            if (!Convert.TryFromBase64String(text, buffer, out var written))
-            {
-                payload = [];
-                return false;
-            }
-
-            payload = buffer[..written].ToArray();
-            return true;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
     }
 
     private static bool IsWellFormed(ReadOnlySpan<byte> utf8Json)

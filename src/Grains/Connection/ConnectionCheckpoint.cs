@@ -26,7 +26,6 @@ namespace Switchboard.Grains.Connection;
 /// <param name="MediaReceived">Inbound media messages accepted.</param>
 /// <param name="RateLimited">Inbound messages dropped by the rate limit.</param>
 /// <param name="RefusedNotConnected">Outbound sends refused because the stream was not connected.</param>
-/// <param name="Replacements">Sockets replaced by a newer one.</param>
 /// <param name="HandlerFaults">Exceptions thrown by the handler.</param>
 /// <param name="IgnoredAfterEnd">Messages ignored after a final state.</param>
 /// <param name="IllegalTransitions">Refused state transitions.</param>
@@ -41,6 +40,7 @@ namespace Switchboard.Grains.Connection;
 /// and its output delivered): a restored activation skips these.</param>
 /// <param name="AppliedThrough">Highest inbound delivery number whose sequence accounting this checkpoint holds: a
 /// restored activation replays the numbers above <paramref name="DeliveredThrough"/> up to this one to the handler only.</param>
+/// <param name="RemoteAddress">The attached socket's peer address, named when a second socket is refused.</param>
 [GenerateSerializer]
 [Alias("sb.ConnectionCheckpoint")]
 internal sealed record ConnectionCheckpoint(
@@ -63,7 +63,6 @@ internal sealed record ConnectionCheckpoint(
     [property: Id(16)] long MediaReceived,
     [property: Id(17)] long RateLimited,
     [property: Id(18)] long RefusedNotConnected,
-    [property: Id(19)] long Replacements,
     [property: Id(20)] long HandlerFaults,
     [property: Id(21)] long IgnoredAfterEnd,
     [property: Id(22)] long IllegalTransitions,
@@ -75,4 +74,5 @@ internal sealed record ConnectionCheckpoint(
     [property: Id(28)] double? LastRoundTripMs,
     [property: Id(29)] string? SocketId,
     [property: Id(30)] long DeliveredThrough,
-    [property: Id(31)] long AppliedThrough);
+    [property: Id(31)] long AppliedThrough,
+    [property: Id(32)] string? RemoteAddress);

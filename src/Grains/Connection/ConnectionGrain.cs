@@ -144,10 +144,10 @@ internal sealed class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId)
+    public async Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId, string? remoteAddress = null)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var result = await Session.StartAsync(start, observer, observer.GetGrainId().ToString(), gatewayId, socketId, CancellationToken.None);
+        var result = await Session.StartAsync(start, observer, observer.GetGrainId().ToString(), new SocketOrigin(gatewayId, socketId, remoteAddress), CancellationToken.None);
         if (Session.HasStarted && _timer is null && !_steppedDown)
         {
             ArmTimer();

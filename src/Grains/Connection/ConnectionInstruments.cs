@@ -23,10 +23,8 @@ public sealed class ConnectionInstruments
             description: "Inbound media and dtmf messages dropped over the stream's rate limit (RATE_LIMIT).");
         Ended = meter.CreateCounter<long>("switchboard.connection.ended",
             description: "Streams that reached a final state (tags state and error).");
-        SocketsReplaced = meter.CreateCounter<long>("switchboard.connection.sockets.replaced",
-            description: "Sockets closed with 1008 because a newer socket started the same stream.");
         StartsRefused = meter.CreateCounter<long>("switchboard.connection.starts.refused",
-            description: "start messages refused (the stream had ended, or its application failed to start).");
+            description: "start messages refused (another socket holds the stream, the stream had ended, or its application failed to start).");
         meter.CreateObservableUpDownCounter("switchboard.connection.activations", () => Volatile.Read(ref _activations),
             description: "Connection grain activations live on this silo.");
     }
@@ -45,8 +43,6 @@ public sealed class ConnectionInstruments
     internal Counter<long> RateLimited { get; }
 
     internal Counter<long> Ended { get; }
-
-    internal Counter<long> SocketsReplaced { get; }
 
     internal Counter<long> StartsRefused { get; }
 

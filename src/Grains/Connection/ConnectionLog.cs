@@ -29,10 +29,6 @@ internal static partial class ConnectionLog
         Message = "Connection {ConnectionId} latency spike: round trip {RoundTripMs} ms over {ThresholdMs} ms")]
     public static partial void LatencySpike(ILogger logger, string connectionId, double roundTripMs, double thresholdMs);
 
-    [LoggerMessage(EventId = 2006, EventName = "SocketReplaced", Level = LogLevel.Warning,
-        Message = "Connection {ConnectionId} socket from gateway {OldGatewayId} replaced by a newer socket from gateway {GatewayId}")]
-    public static partial void SocketReplaced(ILogger logger, string connectionId, string oldGatewayId, string gatewayId);
-
     [LoggerMessage(EventId = 2007, EventName = "UnexpectedMark", Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} unexpected mark echo {MarkName} (skipped {Skipped} pending marks)")]
     public static partial void UnexpectedMark(ILogger logger, string connectionId, string markName, int skipped);
@@ -46,8 +42,8 @@ internal static partial class ConnectionLog
     public static partial void OutboundDropped(ILogger logger, string connectionId, long sequence, int frames, Exception exception);
 
     [LoggerMessage(EventId = 2010, EventName = "StartRefused", Level = LogLevel.Information,
-        Message = "Connection {ConnectionId} refused start from gateway {GatewayId}: {Reason}")]
-    public static partial void StartRefused(ILogger logger, string connectionId, string gatewayId, string reason);
+        Message = "Connection {ConnectionId} refused start from gateway {GatewayId} for {RemoteAddress}: {Reason} (holder {HolderRemoteAddress})")]
+    public static partial void StartRefused(ILogger logger, string connectionId, string gatewayId, string? remoteAddress, string reason, string? holderRemoteAddress);
 
     [LoggerMessage(EventId = 2011, EventName = "SequenceAnomaly", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} inbound sequence {Observation} at {SequenceNumber} (highest {Highest}); counted, further anomalies on this stream are only counted")]

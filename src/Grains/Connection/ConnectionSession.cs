@@ -27,10 +27,12 @@ namespace Switchboard.Grains.Connection;
 /// may not have produced its output, and the next activation replays it: events up to the checkpoint's
 /// <c>AppliedThrough</c> go to the handler only (their sequence accounting and mark echoes are already in the
 /// checkpoint), later ones in full.</para>
-/// <para>Second <c>start</c> while CONNECTED from another gateway or observer: REPLACE. The newest socket wins (the
-/// old one is most likely half-dead, and Twilio only ever talks to one socket per stream); the old observer gets
-/// Close(1008, "replaced by a newer socket"), pending marks of the old socket are dropped as cleared. The same
-/// gateway and observer again is an idempotent retry. A <c>start</c> after a final state is refused.</para>
+/// <para>Second <c>start</c> while CONNECTED from another gateway or observer: REFUSED (<see cref="StartRefusal.StreamLive"/>),
+/// and the holder is not touched. Twilio never opens a second socket for a stream, so a newcomer is someone replaying
+/// an upgrade with a known streamSid; letting it win would hand it the caller's audio and cut the real socket off. A
+/// holder that really went away is found by the heartbeat, which ends the stream, so no case needs a replace. The same
+/// gateway and observer again is an idempotent retry. A <c>start</c> after a final state is refused
+/// (<see cref="StartRefusal.StreamEnded"/>). Both refusals carry the holder's remote address.</para>
 /// <para>Heartbeat: no inbound message for <see cref="ConnectionGrainOptions.HeartbeatTimeout"/> while attached closes
 /// the socket with 1000 and ends in DISCONNECTED with error CONNECTION_TIMEOUT: the caller's side went away (a
 /// half-open socket, a vanished client), which is not a failure of this service, but the error code keeps it apart from
@@ -44,7 +46,7 @@ namespace Switchboard.Grains.Connection;
 /// </remarks>
 internal sealed class ConnectionSession : ICallSession
 {
-    /// <summary>WebSocket close code for policy violations (rate limit, replaced socket).</summary>
+    /// <summary>WebSocket close code for policy violations (rate limit).</summary>
     public const int PolicyViolation = 1008;
 
     /// <summary>WebSocket normal closure (heartbeat timeout: Twilio continues with the next TwiML verb).</summary>
@@ -52,9 +54,6 @@ internal sealed class ConnectionSession : ICallSession
 
     /// <summary>WebSocket close code for server faults.</summary>
     public const int InternalError = 1011;
-
-    /// <summary>Close reason sent to a replaced socket.</summary>
-    public const string ReplacedReason = "replaced by a newer socket";
 
     /// <summary>Close reason after Twilio's <c>stop</c>.</summary>
     public const string StoppedReason = "stream stopped";
@@ -79,6 +78,7 @@ internal sealed class ConnectionSession : ICallSession
     private OutboundPump? _lastPump;
     private long _deliveredThrough;
     private string? _gatewayId;
+    private string? _remoteAddress;
     private ICallHandler? _handler;
     private long _lastInbound;
     private long? _episodeStart;
@@ -160,11 +160,11 @@ internal sealed class ConnectionSession : ICallSession
             _consumedThrough = checkpoint.DeliveredThrough,
             _replayThrough = checkpoint.AppliedThrough,
             _gatewayId = checkpoint.GatewayId,
+            _remoteAddress = checkpoint.RemoteAddress,
             _mediaReceived = checkpoint.MediaReceived,
             _rateLimited = checkpoint.RateLimited,
             _refusedNotConnected = checkpoint.RefusedNotConnected,
             _lastRoundTripMs = checkpoint.LastRoundTripMs,
-            Replacements = checkpoint.Replacements,
             HandlerFaults = checkpoint.HandlerFaults,
             IgnoredAfterEnd = checkpoint.IgnoredAfterEnd,
         };
@@ -195,8 +195,6 @@ internal sealed class ConnectionSession : ICallSession
     public ConnectionErrorCode Error => _state.Error;
 
     public long IllegalTransitions => _state.IllegalTransitions;
-
-    public long Replacements { get; private set; }
 
     public long HandlerFaults { get; private set; }
 
@@ -244,7 +242,6 @@ internal sealed class ConnectionSession : ICallSession
         _mediaReceived,
         _rateLimited,
         _refusedNotConnected,
-        Replacements,
         HandlerFaults,
         IgnoredAfterEnd,
         IllegalTransitions,
@@ -256,7 +253,8 @@ internal sealed class ConnectionSession : ICallSession
         _lastRoundTripMs,
         _socketId,
         AcknowledgedThrough,
-        _deliveredThrough);
+        _deliveredThrough,
+        _remoteAddress);
 
     /// <summary>Completes when the current socket's outbound pump has delivered (or dropped) what was queued.</summary>
     public Task OutboundDrained => (_observer ?? _lastPump)?.Drained ?? Task.CompletedTask;
@@ -352,35 +350,31 @@ internal sealed class ConnectionSession : ICallSession
         }
     }
 
-    /// <summary>Processes <c>start</c> from <paramref name="gatewayId"/>, whose socket is reached through <paramref name="observer"/>.</summary>
+    /// <summary>Processes <c>start</c> from <paramref name="origin"/>, whose socket is reached through <paramref name="observer"/>.</summary>
     /// <remarks><paramref name="observerId"/> is the observer's identity (its grain id), stored in checkpoints;
-    /// inbound delivery numbers are scoped by <paramref name="socketId"/>, the gateway's socket.</remarks>
-    public async Task<AttachResult> StartAsync(StreamStart start, IConnectionObserver observer, string observerId, string gatewayId, string socketId, CancellationToken cancellationToken)
+    /// inbound delivery numbers are scoped by the origin's socket.</remarks>
+    public async Task<AttachResult> StartAsync(StreamStart start, IConnectionObserver observer, string observerId, SocketOrigin origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(observer);
         ArgumentNullException.ThrowIfNull(observerId);
-        ArgumentNullException.ThrowIfNull(gatewayId);
-        ArgumentNullException.ThrowIfNull(socketId);
+        ArgumentNullException.ThrowIfNull(origin);
 
         switch (State)
         {
             case ConnectionState.Disconnected or ConnectionState.Failed:
-                _instruments.StartsRefused.Add(1);
-                ConnectionLog.StartRefused(_logger, _streamSid, gatewayId, "stream has ended");
-                return new AttachResult(false, State, "stream has ended");
+                return Refuse(StartRefusal.StreamEnded, "stream has ended", origin);
 
-            case ConnectionState.Connected when observerId == _observer?.ObserverId && string.Equals(gatewayId, _gatewayId, StringComparison.Ordinal):
+            case ConnectionState.Connected when observerId == _observer?.ObserverId && string.Equals(origin.GatewayId, _gatewayId, StringComparison.Ordinal):
                 return new AttachResult(true, State, "already attached");
 
             case ConnectionState.Connected:
-                return await ReplaceAsync(NewPump(observer, observerId), gatewayId, socketId, cancellationToken);
+                return Refuse(StartRefusal.StreamLive, "stream is live on another socket", origin);
 
             case ConnectionState.Reconnecting:
+                // The holder is known gone (detached), so a socket may take the call on.
                 _observer = NewPump(observer, observerId);
-                AttachSocket(socketId);
-                _gatewayId = gatewayId;
-                _lastInbound = _time.GetTimestamp();
+                Attach(origin);
                 Changes++;
                 Transition(ConnectionState.Connected, ConnectionErrorCode.None);
                 return new AttachResult(true, State, "re-attached");
@@ -389,9 +383,7 @@ internal sealed class ConnectionSession : ICallSession
         _start = start;
         _startedAt = _time.GetUtcNow();
         _observer = NewPump(observer, observerId);
-        AttachSocket(socketId);
-        _gatewayId = gatewayId;
-        _lastInbound = _time.GetTimestamp();
+        Attach(origin);
         ObserveSequence(start.SequenceNumber);
         Changes++;
         Transition(ConnectionState.Connected, ConnectionErrorCode.None);
@@ -401,7 +393,7 @@ internal sealed class ConnectionSession : ICallSession
         }
 
         _instruments.StartsRefused.Add(1);
-        return new AttachResult(false, State, "application failed to start");
+        return new AttachResult(false, State, "application failed to start", StartRefusal.ApplicationFailed);
     }
 
     /// <summary>The attached socket is known lost but the call may continue on another: CONNECTED → RECONNECTING.</summary>
@@ -447,8 +439,9 @@ internal sealed class ConnectionSession : ICallSession
     public async Task OnMarkAsync(MarkEcho mark, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mark);
-        if (!AcceptInbound(mark.SequenceNumber))
+        if (!AcceptInbound(mark.SequenceNumber) || MarkNames.IsGatewayProbe(mark.Name))
         {
+            // A gateway probe's echo is the gateway's business (it measures playback); here it only counted in sequence.
             return;
         }
 
@@ -591,6 +584,11 @@ internal sealed class ConnectionSession : ICallSession
             return new EnqueueResult(false, BufferedMs, $"stream is {State}, not connected");
         }
 
+        if (MarkNames.IsGatewayProbe(name))
+        {
+            return new EnqueueResult(false, BufferedMs, $"mark names starting '{MarkNames.GatewayProbePrefix}' are reserved for the gateway");
+        }
+
         if (!_queue.TryEnqueueMark(name))
         {
             return new EnqueueResult(false, BufferedMs, $"too many pending marks: {_queue.PendingMarks} (limit {_options.MaxPendingMarks})");
@@ -633,32 +631,6 @@ internal sealed class ConnectionSession : ICallSession
         _queue.PendingMarks,
         _lastRoundTripMs,
         OutboundRejected);
-
-    private async Task<AttachResult> ReplaceAsync(OutboundPump observer, string gatewayId, string socketId, CancellationToken cancellationToken)
-    {
-        var old = _observer;
-        var oldGatewayId = _gatewayId ?? string.Empty;
-        _observer = observer;
-        AttachSocket(socketId);
-        _gatewayId = gatewayId;
-        _lastInbound = _time.GetTimestamp();
-        Replacements++;
-        Changes++;
-        _instruments.SocketsReplaced.Add(1);
-        ConnectionLog.SocketReplaced(_logger, _streamSid, oldGatewayId, gatewayId);
-        if (old is not null)
-        {
-            old.Close(new CloseInstruction(PolicyViolation, ReplacedReason, ConnectionErrorCode.None));
-        }
-
-        // Marks pending on the old socket will never be echoed: resolve them now as cleared.
-        foreach (var name in _queue.Reset())
-        {
-            await InvokeAsync(static (h, n, ct) => h.OnMarkAsync(n, MarkOutcome.Cleared, ct), name, nameof(ICallHandler.OnMarkAsync), cancellationToken);
-        }
-
-        return new AttachResult(true, State, $"replaced the socket from gateway {oldGatewayId}");
-    }
 
     private bool AcceptInbound(long sequenceNumber)
     {
@@ -810,6 +782,21 @@ internal sealed class ConnectionSession : ICallSession
             HandlerFaults++;
             ConnectionLog.HandlerFault(_logger, _streamSid, name, ex);
         }
+    }
+
+    private AttachResult Refuse(StartRefusal refusal, string reason, SocketOrigin origin)
+    {
+        _instruments.StartsRefused.Add(1);
+        ConnectionLog.StartRefused(_logger, _streamSid, origin.GatewayId, origin.RemoteAddress, reason, _remoteAddress);
+        return new AttachResult(false, State, reason, refusal, _remoteAddress);
+    }
+
+    private void Attach(SocketOrigin origin)
+    {
+        AttachSocket(origin.SocketId);
+        _gatewayId = origin.GatewayId;
+        _remoteAddress = origin.RemoteAddress;
+        _lastInbound = _time.GetTimestamp();
     }
 
     private OutboundPump NewPump(IConnectionObserver observer, string observerId) => new(observer, observerId, _streamSid, _time, _logger, () => _consumedThrough);

@@ -10,12 +10,51 @@ namespace Switchboard.Gateway.Tests.MediaStreams;
 /// <summary>
 /// A client that stops reading (README, "Limits and security"): the socket's send queue stays within
 /// Gateway:OutboundQueueCapacity by dropping the oldest queued frames (counted, logged once), and a send that makes no
-/// progress for Gateway:SendStallTimeout aborts the socket; the stream ends FAILED(NETWORK_FAILURE) and its resources
-/// are freed. While a well-behaved call streams alongside. The fake-time detail is in <see cref="SocketObserverTests"/>.
+/// progress for Gateway:SendStallTimeout aborts the socket, and so does (with a close 1008) a peer whose probe marks
+/// are not echoed for that long after their audio could have played; the stream ends FAILED(NETWORK_FAILURE) and its
+/// resources are freed. While a well-behaved call streams alongside. The fake-time detail is in <see cref="SocketObserverTests"/>.
 /// </summary>
 [Collection(CallAlongsideCollection.Name)]
 public sealed class SlowConsumerTests(ITestOutputHelper output)
 {
+    [Fact]
+    public async Task ClientStopsReadingButKeepsSending_Closed1008ThoughKernelBuffersAbsorbTheAudioWhileCallAlongsideLosesNothing()
+    {
+        // Default socket buffers: they take many seconds of echo, so no send ever stalls. Before the probe marks this
+        // socket stayed open: Echo's audio went unconfirmed (no mark echoes), the grain's bound refused more, and a
+        // client that read again found an open socket with no audio.
+        await using var host = await EmbeddedGatewayHost.StartAsync(new() { ["Gateway:SendStallTimeout"] = "00:00:02" });
+        await using var call = await CallAlongside.StartAsync(host.WebSocketUri, TimeSpan.FromSeconds(8));
+        using var bad = await RawTwilioClient.ConnectAsync(host.WebSocketUri);
+        var (sid, callSid) = RawTwilioClient.NewIds();
+        await bad.SendAsync(RawTwilioClient.Start(sid, callSid));
+
+        // Twilio's pace, 160 bytes every 20 ms, and never a read: bounded at 10 s, three times what detection needs.
+        long sequence = 1;
+        var closes = () => host.Metrics.Total("switchboard.gateway.streams.policy_closes", "reason", MediaStreamInstruments.ClientNotReading);
+        while (closes() == 0 && sequence < 500)
+        {
+            await bad.SendAsync(RawTwilioClient.Media(sid, ++sequence));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, closes());
+        Assert.Single(host.Logs.Entries, e => e.EventName == "PlaybackStalled" && e.Message.Contains(sid, StringComparison.Ordinal)
+            && e.Message.Contains("from 127.0.0.1", StringComparison.Ordinal));
+
+        // The client reads again: what the kernel held, then the close. Never an open, mute socket.
+        var reading = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await bad.ReceiveUntilCloseAsync());
+        output.WriteLine($"read again: {bad.MessagesReceived} messages, then the close after {reading.ElapsedMilliseconds} ms");
+        Assert.Equal(SocketObserver.ClientNotReadingReason, bad.Socket.CloseStatusDescription);
+        await FrameLimitTests.AssertStreamEndedAndFreedAsync(host, sid);
+        var snapshot = await host.SnapshotAsync(sid);
+        Assert.Equal(ConnectionState.Failed, snapshot.State);
+        Assert.Equal(ConnectionErrorCode.NetworkFailure, snapshot.Error);
+        call.AssertStillStreaming("after the socket that stopped reading was closed");
+        await call.AssertUnharmedAsync(output);
+    }
+
     [Fact]
     public async Task ClientStopsReading_QueueTrimmedThenSocketAbortedAfterTheStallTimeoutWhileCallAlongsideLosesNothing()
     {
@@ -61,7 +100,8 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
         Assert.Equal(1, host.Metrics.Total("switchboard.gateway.streams.policy_closes", "reason", MediaStreamInstruments.ClientNotReading));
         Assert.Single(host.Logs.Entries, e => e.EventName == "OutboundTrimmed" && e.Message.Contains(sid, StringComparison.Ordinal)
             && e.Message.Contains("from 127.0.0.1", StringComparison.Ordinal));
-        Assert.Single(host.Logs.Entries, e => e.EventName == "SendStalled" && e.Message.Contains(sid, StringComparison.Ordinal));
+        // Whichever detector fires first: the stalled send, or the probe marks' missing echoes (both on SendStallTimeout).
+        Assert.Single(host.Logs.Entries, e => e.EventName is "SendStalled" or "PlaybackStalled" && e.Message.Contains(sid, StringComparison.Ordinal));
         Assert.Contains(host.Logs.Entries, e => e.EventName == "StreamClosed" && e.Message.Contains(sid, StringComparison.Ordinal)
             && e.Message.Contains("client stopped reading", StringComparison.Ordinal));
         call.AssertStillStreaming("after the socket that stopped reading was aborted");

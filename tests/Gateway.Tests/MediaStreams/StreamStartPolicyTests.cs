@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Switchboard.Gateway.MediaStreams;
 using Switchboard.Gateway.Tests.TestDoubles;
 using Switchboard.Grains;
 using Switchboard.TestInfrastructure;
@@ -9,8 +10,9 @@ namespace Switchboard.Gateway.Tests.MediaStreams;
 /// <summary>
 /// The written policy for <c>start</c> out of place (README, "Limits and security"): messages before <c>start</c> are
 /// buffered up to Gateway:MaxBufferedBeforeStart and replayed after it, the rest dropped and counted; a second
-/// <c>start</c> on one socket is refused (malformed, not forwarded); a <c>start</c> for a stream another socket holds
-/// replaces that socket (closed with 1008). Each while a well-behaved call streams alongside.
+/// <c>start</c> on one socket is refused (malformed, not forwarded); a <c>start</c> for a stream another socket holds,
+/// or that has ended, closes the newcomer with 1008 and leaves the holder alone. Each while a well-behaved call streams
+/// alongside.
 /// </summary>
 [Collection(CallAlongsideCollection.Name)]
 public sealed class StreamStartPolicyTests(ITestOutputHelper output)
@@ -18,33 +20,53 @@ public sealed class StreamStartPolicyTests(ITestOutputHelper output)
     private static readonly TimeSpan CallDuration = TimeSpan.FromSeconds(4);
 
     [Fact]
-    public async Task StartForAStreamAnotherSocketHolds_OldSocketClosed1008AndNewOneCarriesTheStream()
+    public async Task StartForALiveStreamFromAnotherSocket_Closed1008BeforeAnyAudioAndTheLiveCallLosesNothing()
+    {
+        await using var host = await EmbeddedGatewayHost.StartAsync();
+        await using var call = await CallAlongside.StartAsync(host.WebSocketUri, CallDuration);
+        var liveSid = Assert.Single(call.StreamSids);
+        using var stranger = await RawTwilioClient.ConnectAsync(host.WebSocketUri);
+
+        // A stranger who learnt the live streamSid replays Twilio's upgrade and starts it, then sends audio of its own.
+        await stranger.SendAsync(RawTwilioClient.Start(liveSid, "CA" + new string('7', 32)));
+        await stranger.SendAsync(RawTwilioClient.Media(liveSid, 2, fill: 0x11));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await stranger.ReceiveUntilCloseAsync());
+        Assert.Equal(0, stranger.MessagesReceived);
+        Assert.Equal("stream is live on another socket", stranger.Socket.CloseStatusDescription);
+        Assert.Equal(1, host.Metrics.Total("switchboard.gateway.streams.policy_closes", "reason", MediaStreamInstruments.DuplicateStream));
+        Assert.Single(host.Logs.Entries, e => e.EventName == "DuplicateStreamRejected" && e.Message.Contains(liveSid, StringComparison.Ordinal)
+            && e.Message.Contains("from 127.0.0.1 refused", StringComparison.Ordinal) && e.Message.Contains("is (or was) from 127.0.0.1", StringComparison.Ordinal));
+        var snapshot = await host.SnapshotAsync(liveSid);
+        Assert.Equal(ConnectionState.Connected, snapshot.State);
+        Assert.NotEqual("CA" + new string('7', 32), snapshot.CallSid);
+        call.AssertStillStreaming("after the stranger's start was refused");
+        await call.AssertUnharmedAsync(output);
+    }
+
+    [Fact]
+    public async Task StartForAnEndedStream_Closed1008AsDuplicateWhileCallAlongsideLosesNothing()
     {
         await using var host = await EmbeddedGatewayHost.StartAsync();
         await using var call = await CallAlongside.StartAsync(host.WebSocketUri, CallDuration);
         var (sid, callSid) = RawTwilioClient.NewIds();
-        using var first = await RawTwilioClient.ConnectAsync(host.WebSocketUri);
-        await first.SendAsync(RawTwilioClient.Start(sid, callSid));
-        await first.SendAsync(RawTwilioClient.Media(sid, 2));
-        await TestWait.UntilAsync(async () => (await host.SnapshotAsync(sid)).MediaReceived == 1, "the first socket's media reached the grain");
+        using (var first = await RawTwilioClient.ConnectAsync(host.WebSocketUri))
+        {
+            await first.SendAsync(RawTwilioClient.Start(sid, callSid));
+            await first.SendAsync(RawTwilioClient.Stop(sid, callSid, 2));
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, await first.ReceiveUntilCloseAsync());
+        }
 
-        using var second = await RawTwilioClient.ConnectAsync(host.WebSocketUri);
-        await second.SendAsync(RawTwilioClient.Start(sid, callSid, sequence: 3));
+        using var late = await RawTwilioClient.ConnectAsync(host.WebSocketUri);
+        await late.SendAsync(RawTwilioClient.Start(sid, callSid));
 
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await first.ReceiveUntilCloseAsync());
-        Assert.Equal("replaced by a newer socket", first.Socket.CloseStatusDescription);
-        await second.SendAsync(RawTwilioClient.Media(sid, 4));
-        await second.SendAsync(RawTwilioClient.Stop(sid, callSid, 5));
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, await second.ReceiveUntilCloseAsync());
-        var snapshot = await host.SnapshotAsync(sid);
-        Assert.Equal(ConnectionState.Disconnected, snapshot.State);
-        Assert.Equal(2, snapshot.MediaReceived);
-        Assert.Equal(1, host.Metrics.Total("switchboard.connection.sockets.replaced"));
-        Assert.Contains(host.Logs.Entries, e => e.Message.Contains($"Connection {sid} socket from gateway", StringComparison.Ordinal)
-            && e.Message.Contains("replaced by a newer socket", StringComparison.Ordinal));
-        Assert.Contains(host.Logs.Entries, e => e.EventName == "CloseRequested" && e.Message.Contains(sid, StringComparison.Ordinal)
-            && e.Message.Contains("from 127.0.0.1", StringComparison.Ordinal) && e.Message.Contains("1008", StringComparison.Ordinal));
-        call.AssertStillStreaming("after the replaced socket's stream ended");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await late.ReceiveUntilCloseAsync());
+        Assert.Equal(0, late.MessagesReceived);
+        Assert.Equal("stream has ended", late.Socket.CloseStatusDescription);
+        Assert.Equal(1, host.Metrics.Total("switchboard.gateway.streams.policy_closes", "reason", MediaStreamInstruments.DuplicateStream));
+        Assert.Single(host.Logs.Entries, e => e.EventName == "DuplicateStreamRejected" && e.Message.Contains(sid, StringComparison.Ordinal));
+        Assert.Equal(ConnectionState.Disconnected, (await host.SnapshotAsync(sid)).State);
+        call.AssertStillStreaming("after the late start was refused");
         await call.AssertUnharmedAsync(output);
     }
 
@@ -68,7 +90,6 @@ public sealed class StreamStartPolicyTests(ITestOutputHelper output)
         Assert.Equal(callSid, snapshot.CallSid);
         Assert.Equal(1, snapshot.MediaReceived);
         Assert.Equal(2, host.Metrics.Total("switchboard.gateway.messages.malformed", "error", "second_start"));
-        Assert.Equal(0, host.Metrics.Total("switchboard.connection.sockets.replaced"));
         // The other stream's grain was never asked to start: its snapshot is a fresh activation's.
         Assert.Equal(ConnectionState.Connecting, (await host.SnapshotAsync(otherSid)).State);
         Assert.Single(host.Logs.Entries, e => e.EventName == "MalformedMessage" && e.Message.Contains("SecondStart", StringComparison.Ordinal));

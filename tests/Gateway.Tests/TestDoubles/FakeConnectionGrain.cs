@@ -21,7 +21,7 @@ internal sealed class FakeConnectionGrain(string key, FakeGrainFactory factory) 
     /// <summary>The socket id of the last <c>Start</c>.</summary>
     public string? SocketId { get; private set; }
 
-    public Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId)
+    public Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId, string? remoteAddress = null)
     {
         lock (_lock)
         {

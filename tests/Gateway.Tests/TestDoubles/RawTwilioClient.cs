@@ -47,8 +47,11 @@ internal sealed class RawTwilioClient : IDisposable
     public Task SendBinaryAsync(byte[] bytes) =>
         Socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
 
-    /// <summary>Reads (and discards) until the server's close frame, answers it as a conforming client does, and returns
-    /// its status.</summary>
+    /// <summary>Data messages <see cref="ReceiveUntilCloseAsync"/> read before the close frame.</summary>
+    public int MessagesReceived { get; private set; }
+
+    /// <summary>Reads (and discards, counting them) until the server's close frame, answers it as a conforming client
+    /// does, and returns its status.</summary>
     public async Task<WebSocketCloseStatus?> ReceiveUntilCloseAsync()
     {
         var buffer = new byte[16 * 1024];
@@ -70,6 +73,11 @@ internal sealed class RawTwilioClient : IDisposable
                     }
 
                     return result.CloseStatus;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    MessagesReceived++;
                 }
             }
         }

@@ -91,7 +91,7 @@ internal sealed class ScriptedConnectionGrain : IConnectionGrain
         }
     }
 
-    public Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId) => throw Unused();
+    public Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId, string? remoteAddress = null) => throw Unused();
 
     public Task Stop(StreamStop stop) => throw Unused();
 

@@ -107,7 +107,7 @@ public class EchoCallHandlerTests
         var time = new FakeTimeProvider();
         var observer = new RecordingObserver();
         var session = new ConnectionSession("MZ1", new ConnectionGrainOptions(), time, new EchoApplication(), new ConnectionInstruments(new TestMeterFactory()), new ListLogger());
-        await session.StartAsync(new StreamStart("MZ1", "AC", "CA", ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string>(), 1), observer, observer.Id, "gw", observer.SocketId, default);
+        await session.StartAsync(new StreamStart("MZ1", "AC", "CA", ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string>(), 1), observer, observer.Id, new SocketOrigin("gw", observer.SocketId), default);
 
         for (var i = 0; i < 7; i++)
         {

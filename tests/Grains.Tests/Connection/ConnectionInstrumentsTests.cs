@@ -88,19 +88,18 @@ public sealed class ConnectionInstrumentsTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_ReplacingASocketAndAfterTheEnd_CountedAsReplacedAndRefused()
+    public async Task Start_SecondSocketWhileLiveAndAfterTheEnd_BothCountedAsRefused()
     {
         var session = await StartedAsync();
 
         var second = new RecordingObserver();
         var late = new RecordingObserver();
 
-        await session.StartAsync(StartMessage(), second, second.Id, "gw-2", second.SocketId, default);
+        await session.StartAsync(StartMessage(), second, second.Id, new SocketOrigin("gw-2", second.SocketId), default);
         await session.StopAsync(new StreamStop(2, "AC1", "CA1"), default);
-        await session.StartAsync(StartMessage(), late, late.Id, "gw-3", late.SocketId, default);
+        await session.StartAsync(StartMessage(), late, late.Id, new SocketOrigin("gw-3", late.SocketId), default);
 
-        Assert.Equal(1, _recorder.Total("switchboard.connection.sockets.replaced"));
-        Assert.Equal(1, _recorder.Total("switchboard.connection.starts.refused"));
+        Assert.Equal(2, _recorder.Total("switchboard.connection.starts.refused"));
         Assert.Equal(1, _recorder.Total("switchboard.connection.ended", "state", "disconnected"));
     }
 
@@ -115,7 +114,7 @@ public sealed class ConnectionInstrumentsTests : IDisposable
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {
         var session = new ConnectionSession(Sid, options ?? new ConnectionGrainOptions(), _time, _app, new ConnectionInstruments(_meters), _logger);
-        Assert.True((await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default)).Accepted);
+        Assert.True((await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default)).Accepted);
         return session;
     }
 

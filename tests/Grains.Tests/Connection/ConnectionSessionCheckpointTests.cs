@@ -73,7 +73,7 @@ public sealed class ConnectionSessionCheckpointTests
         Assert.Empty(app.Handlers);
         Assert.Equal(ConnectionState.Disconnected, restored.State);
         var late = new RecordingObserver();
-        Assert.False((await restored.StartAsync(StartMessage(), late, late.Id, "gw-2", late.SocketId, default)).Accepted);
+        Assert.False((await restored.StartAsync(StartMessage(), late, late.Id, new SocketOrigin("gw-2", late.SocketId), default)).Accepted);
         Assert.Equal(SessionTick.None, await restored.TickAsync(default));
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(SessionTick.RetentionElapsed, await restored.TickAsync(default));
@@ -92,7 +92,7 @@ public sealed class ConnectionSessionCheckpointTests
         Assert.Equal(ConnectionState.Reconnecting, restored.State);
         Assert.False(restored.SendMedia(new byte[8]).Accepted);
         var newer = new RecordingObserver();
-        var result = await restored.StartAsync(StartMessage(), newer, newer.Id, "gw-2", newer.SocketId, default);
+        var result = await restored.StartAsync(StartMessage(), newer, newer.Id, new SocketOrigin("gw-2", newer.SocketId), default);
         Assert.Equal("re-attached", result.Reason);
         Assert.True(restored.SendMedia(new byte[8]).Accepted);
         Assert.Single(newer.Frames);
@@ -163,7 +163,7 @@ public sealed class ConnectionSessionCheckpointTests
     {
         var session = NewSession();
         Assert.Equal(0, session.Changes);
-        await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
+        await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default);
         var afterStart = session.Changes;
         Assert.True(afterStart > 0);
 
@@ -188,7 +188,7 @@ public sealed class ConnectionSessionCheckpointTests
     private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
     {
         var session = NewSession(options);
-        Assert.True((await session.StartAsync(_start, _observer, _observer.Id, "gw-1", _observer.SocketId, default)).Accepted);
+        Assert.True((await session.StartAsync(_start, _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default)).Accepted);
         return session;
     }
 

@@ -35,12 +35,13 @@ public sealed class ConnectionSessionDeliveryTests
     }
 
     [Fact]
-    public async Task Deliver_FromReplacedSocket_NotAppliedAndNotAttached()
+    public async Task Deliver_FromADetachedSocketAfterAnotherAttached_NotAppliedAndNotAttached()
     {
         var session = await StartedAsync();
         await session.DeliverAsync(Batch(_observer, 1, 2), default);
+        Assert.True(session.DetachObserver());
         var newer = new RecordingObserver();
-        Assert.True((await session.StartAsync(StartMessage(), newer, newer.Id, "gw-2", newer.SocketId, default)).Accepted);
+        Assert.True((await session.StartAsync(StartMessage(), newer, newer.Id, new SocketOrigin("gw-2", newer.SocketId), default)).Accepted);
 
         var ack = await session.DeliverAsync(Batch(_observer, 3, 4), default);
 
@@ -80,7 +81,7 @@ public sealed class ConnectionSessionDeliveryTests
         var gate = new TaskCompletionSource();
         var observer = new RecordingObserver { Gate = gate.Task };
         var session = new ConnectionSession(Sid, new ConnectionGrainOptions(), _time, new EchoApplication(), new ConnectionInstruments(new TestMeterFactory()), _logger);
-        Assert.True((await session.StartAsync(StartMessage(), observer, observer.Id, "gw-1", observer.SocketId, default)).Accepted);
+        Assert.True((await session.StartAsync(StartMessage(), observer, observer.Id, new SocketOrigin("gw-1", observer.SocketId), default)).Accepted);
 
         // Three frames of 160 B fill an echo chunk (400 B): the handler has consumed 1..3 and queued its echo.
         var ack = await session.DeliverAsync(Batch(observer, 1, 3), default);
@@ -103,8 +104,9 @@ public sealed class ConnectionSessionDeliveryTests
     {
         var session = await StartedAsync();
         await session.DeliverAsync(Batch(_observer, 1, 3), default);
+        Assert.True(session.DetachObserver());
         var newer = new RecordingObserver();
-        await session.StartAsync(StartMessage(), newer, newer.Id, "gw-2", newer.SocketId, default);
+        Assert.True((await session.StartAsync(StartMessage(), newer, newer.Id, new SocketOrigin("gw-2", newer.SocketId), default)).Accepted);
 
         var ack = await session.DeliverAsync(Batch(newer, 1, 2, firstSequence: 5), default);
 
@@ -119,7 +121,7 @@ public sealed class ConnectionSessionDeliveryTests
         var session = await StartedAsync();
         await session.DeliverAsync(Batch(_observer, 1, 3), default);
         Assert.True(session.DetachObserver());
-        Assert.Equal("re-attached", (await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default)).Reason);
+        Assert.Equal("re-attached", (await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default)).Reason);
 
         var ack = await session.DeliverAsync(Batch(_observer, 1, 4), default);
 
@@ -190,7 +192,7 @@ public sealed class ConnectionSessionDeliveryTests
     private async Task<ConnectionSession> StartedAsync()
     {
         var session = NewSession();
-        Assert.True((await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default)).Accepted);
+        Assert.True((await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default)).Accepted);
         return session;
     }
 

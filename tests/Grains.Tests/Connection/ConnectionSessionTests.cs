@@ -15,18 +15,20 @@ public class ConnectionSessionTests
     private readonly ListLogger _logger = new();
     private long _seq = 1;
 
-    // ---- start / replace policy ----
+    // ---- start policy: one socket per stream ----
 
     [Fact]
-    public async Task Start_AfterFinalState_RefusedAndOldObserverUntouched()
+    public async Task Start_AfterFinalState_RefusedAsEndedNamingTheLastHolderAndOldObserverUntouched()
     {
-        var session = await StartedAsync();
+        var session = await StartedAsync(remoteAddress: "203.0.113.7");
         await session.StopAsync(new StreamStop(2, "AC", "CA"), default);
         var late = new RecordingObserver();
 
-        var result = await session.StartAsync(StartMessage(), late, late.Id, "gw-2", late.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), late, late.Id, new SocketOrigin("gw-2", late.SocketId, "198.51.100.9"), default);
 
         Assert.False(result.Accepted);
+        Assert.Equal(StartRefusal.StreamEnded, result.Refusal);
+        Assert.Equal("203.0.113.7", result.HolderRemoteAddress);
         Assert.Equal(ConnectionState.Disconnected, result.State);
         Assert.Empty(late.Frames);
         Assert.Empty(late.Closes);
@@ -34,30 +36,43 @@ public class ConnectionSessionTests
     }
 
     [Fact]
-    public async Task Start_SecondSocketFromOtherGateway_ReplacesAndClosesOldWith1008()
+    public async Task Start_SecondSocketWhileLive_RefusedNamingTheHolderAndHolderUntouched()
+    {
+        var session = await StartedAsync(remoteAddress: "203.0.113.7");
+        session.SendMark("pending");
+        var stranger = new RecordingObserver();
+
+        var result = await session.StartAsync(StartMessage(), stranger, stranger.Id, new SocketOrigin("gw-2", stranger.SocketId, "198.51.100.9"), default);
+
+        Assert.False(result.Accepted);
+        Assert.Equal(StartRefusal.StreamLive, result.Refusal);
+        Assert.Equal("203.0.113.7", result.HolderRemoteAddress);
+        Assert.Equal(ConnectionState.Connected, result.State);
+        Assert.Empty(stranger.Frames);
+        Assert.Empty(stranger.Closes);
+        Assert.Empty(_observer.Closes);
+        Assert.Equal("gw-1", session.GatewayId);
+        Assert.Empty(_app.Handler.Marks);
+        var entry = Assert.Single(_logger.Entries, e => e.Id.Id == 2010);
+        Assert.Contains(entry.State, kv => kv.Key == "RemoteAddress" && Equals(kv.Value, "198.51.100.9"));
+        Assert.Contains(entry.State, kv => kv.Key == "HolderRemoteAddress" && Equals(kv.Value, "203.0.113.7"));
+
+        // The holder's call goes on: its audio still reaches its own socket only.
+        session.SendMedia(new byte[8]);
+        Assert.Empty(stranger.Frames);
+        Assert.Equal(2, _observer.Frames.Count);
+        Assert.Equal(1, _app.Handler.Starts);
+    }
+
+    [Fact]
+    public async Task Start_SameObserverFromAnotherGateway_RefusedAsLive()
     {
         var session = await StartedAsync();
-        session.SendMedia(new byte[160]);
-        session.SendMark("pending");
-        var newer = new RecordingObserver();
 
-        var result = await session.StartAsync(StartMessage(), newer, newer.Id, "gw-2", newer.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-2", _observer.SocketId), default);
 
-        Assert.True(result.Accepted);
-        Assert.Equal(ConnectionState.Connected, result.State);
-        var close = Assert.Single(_observer.Closes);
-        Assert.Equal(1008, close.CloseStatus);
-        Assert.Equal("replaced by a newer socket", close.Reason);
-        Assert.Equal("gw-2", session.GatewayId);
-        Assert.Equal(1, session.Replacements);
-        Assert.Equal([("pending", MarkOutcome.Cleared)], _app.Handler.Marks);
-        Assert.Equal(0, session.BufferedMs);
-        Assert.Single(_app.Handlers);
-
-        session.SendMedia(new byte[8]);
-        Assert.Single(newer.Frames);
-        Assert.Equal(2, _observer.Frames.Count);
-        Assert.Equal(1, _logger.Count(2006));
+        Assert.Equal(StartRefusal.StreamLive, result.Refusal);
+        Assert.Empty(_observer.Closes);
     }
 
     [Fact]
@@ -65,12 +80,12 @@ public class ConnectionSessionTests
     {
         var session = await StartedAsync();
 
-        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default);
 
         Assert.True(result.Accepted);
         Assert.Equal("already attached", result.Reason);
         Assert.Empty(_observer.Closes);
-        Assert.Equal(0, session.Replacements);
+        Assert.Equal(StartRefusal.None, result.Refusal);
         Assert.Equal(1, _app.Handler.Starts);
     }
 
@@ -80,7 +95,7 @@ public class ConnectionSessionTests
         _app.ThrowOnCreate = true;
         var session = NewSession();
 
-        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default);
 
         Assert.False(result.Accepted);
         Assert.Equal(ConnectionState.Failed, session.State);
@@ -93,7 +108,7 @@ public class ConnectionSessionTests
     {
         var session = NewSession();
 
-        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId), default);
 
         Assert.True(result.Accepted);
         Assert.Equal(ConnectionState.Connected, session.State);
@@ -115,7 +130,7 @@ public class ConnectionSessionTests
         Assert.Equal(ConnectionState.Reconnecting, session.State);
         Assert.False(session.SendMedia(new byte[8]).Accepted);
         var again = new RecordingObserver();
-        var result = await session.StartAsync(StartMessage(), again, again.Id, "gw-3", again.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), again, again.Id, new SocketOrigin("gw-3", again.SocketId), default);
 
         Assert.True(result.Accepted);
         Assert.Equal(ConnectionState.Connected, session.State);
@@ -500,10 +515,10 @@ public class ConnectionSessionTests
     private ConnectionSession NewSession(ConnectionGrainOptions? options = null)
         => new(Sid, options ?? new ConnectionGrainOptions(), _time, _app, new ConnectionInstruments(new TestMeterFactory()), _logger);
 
-    private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null)
+    private async Task<ConnectionSession> StartedAsync(ConnectionGrainOptions? options = null, string? remoteAddress = null)
     {
         var session = NewSession(options);
-        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, "gw-1", _observer.SocketId, default);
+        var result = await session.StartAsync(StartMessage(), _observer, _observer.Id, new SocketOrigin("gw-1", _observer.SocketId, remoteAddress), default);
         Assert.True(result.Accepted);
         return session;
     }

@@ -90,6 +90,6 @@ public sealed class ConnectionCheckpointSerializationTests
         return new ConnectionCheckpoint(start, "sys.client/hosted-client-7+abc", "gateway-1", ConnectionState.Failed, ConnectionErrorCode.RateLimit,
             new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(2)), new DateTimeOffset(2026, 11, 23, 8, 5, 0, TimeSpan.Zero),
             1, 15_000, 3, 4, 5, 6, 7, window, [new ConnectionCheckpointMark("echo-7", false), new ConnectionCheckpointMark("echo-8", true)],
-            14_990, 12, 2, 1, 3, 9, 4, 300, 20, 2, 1, 5, 42.5, "socket-42", 1_234, 1_240);
+            14_990, 12, 2, 3, 9, 4, 300, 20, 2, 1, 5, 42.5, "socket-42", 1_234, 1_240, "203.0.113.7");
     }
 }

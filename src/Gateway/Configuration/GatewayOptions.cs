@@ -88,8 +88,9 @@ public sealed class GatewayOptions
     /// forwarded. Default 1600 (Twilio sends 160).</summary>
     public int MaxMediaPayloadBytes { get; set; } = DefaultMaxMediaPayloadBytes;
 
-    /// <summary>How long one send to the client may make no progress (a client that stopped reading) before the socket
-    /// is aborted and the stream ends with NETWORK_FAILURE. Default 10 s.</summary>
+    /// <summary>How long the client may fail to consume audio before it counts as not reading and the stream ends with
+    /// NETWORK_FAILURE: a probe mark unechoed this long after its audio could have played (close 1008), or one send
+    /// making no progress this long (abort). Default 10 s.</summary>
     public TimeSpan SendStallTimeout { get; set; } = DefaultSendStallTimeout;
 
     /// <summary>How often the gateway reports to the health grain. Default 1 s.</summary>

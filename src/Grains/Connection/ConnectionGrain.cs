@@ -8,7 +8,7 @@ namespace Switchboard.Grains.Connection;
 
 /// <summary>
 /// The per-stream grain (key: <c>streamSid</c>). Thin glue: all rules live in <see cref="ConnectionSession"/>
-/// (state machine, sequence accounting, rate limit, heartbeat, outbound queue, replace-on-second-start policy).
+/// (state machine, sequence accounting, rate limit, heartbeat, outbound queue, one socket per stream).
 /// This class owns only the Orleans side: the heartbeat timer (period
 /// <see cref="ConnectionGrainOptions.HeartbeatCheckPeriod"/>, kept alive while the stream lives), the session's
 /// checkpoint in grain storage, and self-deactivation once the retention period after the final state is over.
@@ -146,8 +146,20 @@ internal sealed class ConnectionGrain(
     /// <inheritdoc />
     public async Task<AttachResult> Start(StreamStart start, IConnectionObserver observer, string gatewayId, string socketId, string? remoteAddress = null)
     {
+        ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(observer);
-        var result = await Session.StartAsync(start, observer, observer.GetGrainId().ToString(), new SocketOrigin(gatewayId, socketId, remoteAddress), CancellationToken.None);
+        var origin = new SocketOrigin(gatewayId, socketId, remoteAddress);
+        if (Session.State == ConnectionState.Connecting)
+        {
+            // A first start: one live stream per call, wherever its other stream's socket landed.
+            var claim = await GrainFactory.GetGrain<ICallGrain>(start.CallSid).Claim(Session.StreamSid, remoteAddress);
+            if (!claim.Granted)
+            {
+                return Session.RefuseSecondStreamOfCall(start.CallSid, claim.HolderStreamSid, claim.HolderRemoteAddress, origin);
+            }
+        }
+
+        var result = await Session.StartAsync(start, observer, observer.GetGrainId().ToString(), origin, CancellationToken.None);
         if (Session.HasStarted && _timer is null && !_steppedDown)
         {
             ArmTimer();

@@ -396,6 +396,17 @@ internal sealed class ConnectionSession : ICallSession
         return new AttachResult(false, State, "application failed to start", StartRefusal.ApplicationFailed);
     }
 
+    /// <summary>A first <c>start</c> for a call that is streaming on another <c>streamSid</c>: refused like a second
+    /// socket (<see cref="StartRefusal.StreamLive"/>), and this stream stays CONNECTING.</summary>
+    public AttachResult RefuseSecondStreamOfCall(string callSid, string? holderStreamSid, string? holderRemoteAddress, SocketOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var reason = $"call {callSid} is streaming on another stream";
+        _instruments.StartsRefused.Add(1);
+        ConnectionLog.StartRefused(_logger, _streamSid, origin.GatewayId, origin.RemoteAddress, $"{reason} ({holderStreamSid})", holderRemoteAddress);
+        return new AttachResult(false, State, reason, StartRefusal.StreamLive, holderRemoteAddress);
+    }
+
     /// <summary>The attached socket is known lost but the call may continue on another: CONNECTED → RECONNECTING.</summary>
     public bool DetachObserver()
     {

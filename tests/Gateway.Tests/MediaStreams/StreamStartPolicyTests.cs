@@ -45,6 +45,29 @@ public sealed class StreamStartPolicyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task StartOfAnotherStreamForALiveCall_Closed1008BeforeAnyAudioAndTheLiveCallLosesNothing()
+    {
+        await using var host = await EmbeddedGatewayHost.StartAsync();
+        await using var call = await CallAlongside.StartAsync(host.WebSocketUri, CallDuration);
+        var (liveSid, liveCallSid) = Assert.Single(call.Streams);
+        using var stranger = await RawTwilioClient.ConnectAsync(host.WebSocketUri);
+        var (strangerSid, _) = RawTwilioClient.NewIds();
+
+        // The live call's callSid on a streamSid of the stranger's own: Twilio opens one bidirectional stream per call.
+        await stranger.SendAsync(RawTwilioClient.Start(strangerSid, liveCallSid));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await stranger.ReceiveUntilCloseAsync());
+        Assert.Equal(0, stranger.MessagesReceived);
+        Assert.Equal(1, host.Metrics.Total("switchboard.gateway.streams.policy_closes", "reason", MediaStreamInstruments.DuplicateStream));
+        Assert.Single(host.Logs.Entries, e => e.EventName == "DuplicateStreamRejected" && e.Message.Contains(strangerSid, StringComparison.Ordinal)
+            && e.Message.Contains("is (or was) from 127.0.0.1", StringComparison.Ordinal));
+        Assert.Equal(ConnectionState.Connecting, (await host.SnapshotAsync(strangerSid)).State);
+        Assert.Equal(ConnectionState.Connected, (await host.SnapshotAsync(liveSid)).State);
+        call.AssertStillStreaming("after the stranger's stream for the live call was refused");
+        await call.AssertUnharmedAsync(output);
+    }
+
+    [Fact]
     public async Task StartForAnEndedStream_Closed1008AsDuplicateWhileCallAlongsideLosesNothing()
     {
         await using var host = await EmbeddedGatewayHost.StartAsync();

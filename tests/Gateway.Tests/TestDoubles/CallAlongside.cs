@@ -47,6 +47,9 @@ internal sealed class CallAlongside : IAsyncDisposable
     /// <summary>The calls' streamSids (their connection grains' keys).</summary>
     public IReadOnlyList<string> StreamSids => [.. _run.Snapshot().CallResults.Select(r => r.StreamSid)];
 
+    /// <summary>The calls' streamSids with their callSids.</summary>
+    public IReadOnlyList<(string StreamSid, string CallSid)> Streams => [.. _run.Snapshot().CallResults.Select(r => (r.StreamSid, r.CallSid))];
+
     /// <summary>Starts <paramref name="calls"/> calls (1–3: the machine is small) that stream for <paramref name="duration"/>
     /// to <paramref name="webSocketUri"/>, and returns once each of them streams and has heard echo.</summary>
     public static async Task<CallAlongside> StartAsync(Uri webSocketUri, TimeSpan duration, int calls = 1)

@@ -36,6 +36,41 @@ public sealed class ConnectionGrainTests(MemoryStorageSiloFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Start_AnotherStreamOfALiveCall_RefusedAsLiveNamingTheHolderAndTheLiveStreamUntouched()
+    {
+        var (grain, observer, _) = await StartedAsync("203.0.113.7");
+        var callSid = StartOf(grain.GetPrimaryKeyString()).CallSid;
+        var otherSid = NewStreamSid();
+        var other = _cluster.Client.GetGrain<IConnectionGrain>(otherSid);
+        var stranger = Observer(out var strangerReference);
+
+        var result = await other.Start(StartOf(otherSid) with { CallSid = callSid }, strangerReference, "gw-2", stranger.SocketId, "198.51.100.9");
+
+        Assert.False(result.Accepted);
+        Assert.Equal(StartRefusal.StreamLive, result.Refusal);
+        Assert.Equal("203.0.113.7", result.HolderRemoteAddress);
+        Assert.Equal(ConnectionState.Connecting, (await other.GetSnapshot()).State);
+        Assert.Equal(ConnectionState.Connected, (await grain.GetSnapshot()).State);
+        Assert.Empty(stranger.Attempts);
+        Assert.Empty(observer.Closes);
+    }
+
+    [Fact]
+    public async Task Start_AnotherStreamAfterTheCallsStreamEnded_Accepted()
+    {
+        var (grain, _, _) = await StartedAsync();
+        var callSid = StartOf(grain.GetPrimaryKeyString()).CallSid;
+        await grain.Stop(new StreamStop(2, "AC1", callSid));
+        var nextSid = NewStreamSid();
+        var next = Observer(out var nextReference);
+
+        var result = await _cluster.Client.GetGrain<IConnectionGrain>(nextSid).Start(StartOf(nextSid) with { CallSid = callSid }, nextReference, "gw-1", next.SocketId);
+
+        Assert.True(result.Accepted, result.Reason);
+        Assert.Equal(ConnectionState.Connected, (await _cluster.Client.GetGrain<IConnectionGrain>(nextSid).GetSnapshot()).State);
+    }
+
+    [Fact]
     public async Task Write_AnotherWriterWroteTheCheckpoint_DuplicateStepsDownAndDeactivatesWithoutOverwritingIt()
     {
         var (grain, observer, _) = await StartedAsync();
@@ -238,12 +273,12 @@ public sealed class ConnectionGrainTests(MemoryStorageSiloFixture fixture) : ICl
         return observer;
     }
 
-    private async Task<(IConnectionGrain Grain, RecordingObserver Observer, IConnectionObserver Reference)> StartedAsync()
+    private async Task<(IConnectionGrain Grain, RecordingObserver Observer, IConnectionObserver Reference)> StartedAsync(string? remoteAddress = null)
     {
         var sid = NewStreamSid();
         var grain = _cluster.Client.GetGrain<IConnectionGrain>(sid);
         var observer = Observer(out var reference);
-        var result = await grain.Start(StartOf(sid), reference, "gw-1", observer.SocketId);
+        var result = await grain.Start(StartOf(sid), reference, "gw-1", observer.SocketId, remoteAddress);
         Assert.True(result.Accepted, $"start of {sid}: {result.Reason}");
         return (grain, observer, reference);
     }

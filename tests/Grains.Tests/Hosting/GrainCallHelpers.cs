@@ -6,8 +6,9 @@ internal static class GrainCallHelpers
     /// <summary>A fresh stream sid per test, so tests sharing a silo never share a grain.</summary>
     public static string NewStreamSid() => $"MZ{Guid.NewGuid():N}";
 
+    /// <summary>A start for <paramref name="streamSid"/> on a call of its own (one live stream per call).</summary>
     public static StreamStart StartOf(string streamSid)
-        => new(streamSid, "AC1", "CA1", ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string>(), 1);
+        => new(streamSid, "AC1", "CA" + streamSid[2..], ["inbound"], new MediaFormat("audio/x-mulaw", 8000, 1), new Dictionary<string, string>(), 1);
 
     /// <summary>Media with Twilio sequence number <paramref name="sequenceNumber"/> and a payload that names it.</summary>
     public static InboundMedia Media(long sequenceNumber)

@@ -56,8 +56,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Starts a silo and waits until its membership row is Active.</summary>
     public async Task<ClusterProcess> StartSiloAsync(string name) => (await StartSilosAsync(name).ConfigureAwait(false))[0];
 
+    /// <summary>Starts a silo with <paramref name="environment"/> added and waits until its membership row is Active.</summary>
+    public async Task<ClusterProcess> StartSiloAsync(string name, IReadOnlyDictionary<string, string> environment)
+        => (await StartSilosAsync(environment, [name]).ConfigureAwait(false))[0];
+
     /// <summary>Starts silos together (their cold starts overlap) and waits until each one's membership row is Active.</summary>
-    public async Task<IReadOnlyList<ClusterProcess>> StartSilosAsync(params string[] names)
+    public Task<IReadOnlyList<ClusterProcess>> StartSilosAsync(params string[] names) => StartSilosAsync(new Dictionary<string, string>(), names);
+
+    private async Task<IReadOnlyList<ClusterProcess>> StartSilosAsync(IReadOnlyDictionary<string, string> extra, string[] names)
     {
         ArgumentNullException.ThrowIfNull(names);
         var silos = new List<ClusterProcess>();
@@ -73,7 +79,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 ["Silo__DashboardPort"] = "0",
                 ["Silo__ListenAddress"] = "127.0.0.1",
                 ["Silo__AdvertisedAddress"] = "127.0.0.1",
-            }));
+            }.Concat(extra).ToDictionary()));
         }
 
         foreach (var silo in silos)
@@ -85,15 +91,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return silos;
     }
 
-    /// <summary>Starts a gateway and waits until its <c>/health</c> answers 200 (ready).</summary>
-    public async Task<ClusterProcess> StartGatewayAsync(string name)
+    /// <summary>Starts a gateway (with <paramref name="environment"/> added) and waits until its <c>/health</c> answers 200 (ready).</summary>
+    public async Task<ClusterProcess> StartGatewayAsync(string name, IReadOnlyDictionary<string, string>? environment = null)
     {
         int port = FreePort.Next();
         var gateway = Launch(ProcessKind.Gateway, name, port, 0, HostBinaries.GatewayDll, new Dictionary<string, string>
         {
             ["Gateway__Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Gateway__BindAddress"] = "127.0.0.1",
-        });
+        }.Concat(environment ?? new Dictionary<string, string>()).ToDictionary());
         // Ready = 200 (healthy or degraded): right after start-up the latency window may still hold JIT-slow samples.
         var ready = await Poll.UntilAsync(
             "gateway start", gateway.ToString(), "GET /health 200 (ready)", _ => ReadHealthAsync(gateway),

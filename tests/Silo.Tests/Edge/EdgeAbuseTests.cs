@@ -241,6 +241,8 @@ public sealed class EdgeAbuseTests
     private static async Task<(int? Status, int Sent)> FuzzOneSocketAsync(Uri url, int index, CancellationToken cancellationToken)
     {
         var sid = ("MZ" + index.ToString("D2", System.Globalization.CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N"))[..34];
+        // A call of its own per socket, as Twilio has: one live stream per call, so a shared callSid would refuse the rest.
+        var callSid = "CA" + sid[2..];
         string[] samples =
         [
             $$$"""{"event":"media","sequenceNumber":"3","media":{"track":"inbound","chunk":"2","timestamp":"40","payload":"{{{Convert.ToBase64String(new byte[160])}}}"},"streamSid":"{{{sid}}}"}""",
@@ -253,7 +255,7 @@ public sealed class EdgeAbuseTests
         await socket.ConnectAsync(url, cancellationToken);
         var closed = DrainUntilCloseAsync(socket, cancellationToken);
         await SendTextAsync(socket, """{"event":"connected","protocol":"Call","version":"1.0.0"}""", cancellationToken);
-        await SendTextAsync(socket, $$$"""{"event":"start","sequenceNumber":"1","start":{"accountSid":"AC0123456789abcdef0123456789abcdef","streamSid":"{{{sid}}}","callSid":"CA0123456789abcdef0123456789abcdef","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{}},"streamSid":"{{{sid}}}"}""", cancellationToken);
+        await SendTextAsync(socket, $$$"""{"event":"start","sequenceNumber":"1","start":{"accountSid":"AC0123456789abcdef0123456789abcdef","streamSid":"{{{sid}}}","callSid":"{{{callSid}}}","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1},"customParameters":{}},"streamSid":"{{{sid}}}"}""", cancellationToken);
         var sent = 0;
         for (var i = 0; i < 40 && !closed.IsCompleted; i++)
         {
@@ -277,7 +279,7 @@ public sealed class EdgeAbuseTests
             await TrySendAsync(socket, [1, 2, 3], WebSocketMessageType.Binary, cancellationToken);
         }
 
-        await TrySendAsync(socket, Encoding.UTF8.GetBytes($$$"""{"event":"stop","sequenceNumber":"999","stop":{"accountSid":"AC0123456789abcdef0123456789abcdef","callSid":"CA0123456789abcdef0123456789abcdef"},"streamSid":"{{{sid}}}"}"""), WebSocketMessageType.Text, cancellationToken);
+        await TrySendAsync(socket, Encoding.UTF8.GetBytes($$$"""{"event":"stop","sequenceNumber":"999","stop":{"accountSid":"AC0123456789abcdef0123456789abcdef","callSid":"{{{callSid}}}"},"streamSid":"{{{sid}}}"}"""), WebSocketMessageType.Text, cancellationToken);
         var status = await closed.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
         return (status, sent);
     }

@@ -32,12 +32,14 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
         // Twilio's pace, 160 bytes every 20 ms, and never a read: bounded at 10 s, three times what detection needs.
         long sequence = 1;
         var closes = () => host.Metrics.Total("switchboard.gateway.streams.policy_closes", "reason", MediaStreamInstruments.ClientNotReading);
+        var notReading = System.Diagnostics.Stopwatch.StartNew();
         while (closes() == 0 && sequence < 500)
         {
             await bad.SendAsync(RawTwilioClient.Media(sid, ++sequence));
             await Task.Delay(20);
         }
 
+        output.WriteLine($"closed {notReading.ElapsedMilliseconds} ms after the client stopped reading (Gateway:SendStallTimeout 2 s)");
         Assert.Equal(1, closes());
         Assert.Single(host.Logs.Entries, e => e.EventName == "PlaybackStalled" && e.Message.Contains(sid, StringComparison.Ordinal)
             && e.Message.Contains("from 127.0.0.1", StringComparison.Ordinal));

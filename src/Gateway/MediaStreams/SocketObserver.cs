@@ -190,13 +190,11 @@ internal sealed class SocketObserver : IConnectionObserver
                     }
 
                     await SendFrameAsync(frame, stallTimer, token).ConfigureAwait(false);
-                    var probe = frame.Kind switch
+                    if (frame.Kind == OutboundKind.Clear)
                     {
-                        OutboundKind.Media => _playback.OnMediaSent(frame.Payload?.Length ?? 0),
-                        OutboundKind.Clear => ClearSent(),
-                        _ => null,
-                    };
-                    if (probe is not null)
+                        _playback.OnClearSent();
+                    }
+                    else if (frame.Kind == OutboundKind.Media && _playback.OnMediaSent(frame.Payload?.Length ?? 0) is { } probe)
                     {
                         await SendFrameAsync(new OutboundFrame(OutboundKind.Mark, null, probe), stallTimer, token).ConfigureAwait(false);
                     }
@@ -252,18 +250,13 @@ internal sealed class SocketObserver : IConnectionObserver
         }
     }
 
-    private async Task SendFrameAsync(OutboundFrame frame, ITimer stallTimer, CancellationToken cancellationToken)
+    // ValueTask: one call per outbound frame, and the send mostly completes at once (the kernel takes it).
+    private async ValueTask SendFrameAsync(OutboundFrame frame, ITimer stallTimer, CancellationToken cancellationToken)
     {
         var bytes = _writer.Write(StreamSid!, frame);
         stallTimer.Change(_stallTimeout, Timeout.InfiniteTimeSpan);
         await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         stallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-    }
-
-    private string? ClearSent()
-    {
-        _playback.OnClearSent();
-        return null;
     }
 
     // Every PlaybackCheckPeriod: the peer has not echoed a probe for the stall timeout after its audio could have played.

@@ -401,10 +401,7 @@ internal sealed class ConnectionSession : ICallSession
     public AttachResult RefuseSecondStreamOfCall(string callSid, string? holderStreamSid, string? holderRemoteAddress, SocketOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        var reason = $"call {callSid} is streaming on another stream";
-        _instruments.StartsRefused.Add(1);
-        ConnectionLog.StartRefused(_logger, _streamSid, origin.GatewayId, origin.RemoteAddress, $"{reason} ({holderStreamSid})", holderRemoteAddress);
-        return new AttachResult(false, State, reason, StartRefusal.StreamLive, holderRemoteAddress);
+        return Refuse(StartRefusal.StreamLive, $"call {callSid} is streaming on another stream", origin, holderRemoteAddress, holderStreamSid);
     }
 
     /// <summary>The attached socket is known lost but the call may continue on another: CONNECTED → RECONNECTING.</summary>
@@ -795,11 +792,13 @@ internal sealed class ConnectionSession : ICallSession
         }
     }
 
-    private AttachResult Refuse(StartRefusal refusal, string reason, SocketOrigin origin)
+    // The holder is this stream's own socket unless another stream of the call holds it (the call grain named it).
+    private AttachResult Refuse(StartRefusal refusal, string reason, SocketOrigin origin, string? holderRemoteAddress = null, string? holderStreamSid = null)
     {
+        var holder = holderStreamSid is null ? _remoteAddress : holderRemoteAddress;
         _instruments.StartsRefused.Add(1);
-        ConnectionLog.StartRefused(_logger, _streamSid, origin.GatewayId, origin.RemoteAddress, reason, _remoteAddress);
-        return new AttachResult(false, State, reason, refusal, _remoteAddress);
+        ConnectionLog.StartRefused(_logger, _streamSid, origin.GatewayId, origin.RemoteAddress, holderStreamSid is null ? reason : $"{reason} ({holderStreamSid})", holder);
+        return new AttachResult(false, State, reason, refusal, holder);
     }
 
     private void Attach(SocketOrigin origin)
